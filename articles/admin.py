@@ -1,0 +1,103 @@
+from django.contrib import admin, messages
+from django.utils import timezone
+
+from .models import Article, Byline, Correction, Section, Status
+
+
+@admin.register(Section)
+class SectionAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "order"]
+    list_editable = ["order"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+class BylineInline(admin.TabularInline):
+    model = Byline
+    extra = 0
+    autocomplete_fields = ["person"]
+    fields = ["person", "order"]
+
+
+class CorrectionInline(admin.StackedInline):
+    model = Correction
+    extra = 0
+    fields = ["kind", "text", "created_at"]
+
+
+class TagListFilter(admin.SimpleListFilter):
+    title = "tag"
+    parameter_name = "tag"
+
+    def lookups(self, request, model_admin):
+        from taggit.models import Tag
+
+        return [(tag.slug, tag.name) for tag in Tag.objects.order_by("name")[:200]]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(tags__slug=self.value())
+        return queryset
+
+
+class AuthorListFilter(admin.SimpleListFilter):
+    title = "author"
+    parameter_name = "author"
+
+    def lookups(self, request, model_admin):
+        from people.models import Person
+
+        authors = Person.objects.filter(bylines__isnull=False).distinct().order_by("name")
+        return [(person.pk, person.name) for person in authors]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(bylines__person_id=self.value())
+        return queryset
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    list_display = ["headline", "section", "status", "byline_names", "published_at", "updated_at"]
+    list_filter = ["status", "section", "type_of_work", AuthorListFilter, TagListFilter, "published_at"]
+    list_select_related = ["section"]
+    search_fields = ["headline", "standfirst", "slug"]
+    date_hierarchy = "published_at"
+    prepopulated_fields = {"slug": ["headline"]}
+    autocomplete_fields = ["section", "people", "organisations", "countries", "related"]
+    readonly_fields = ["status", "published_at", "created_at", "updated_at"]
+    inlines = [BylineInline, CorrectionInline]
+    actions = ["publish_now"]
+    fieldsets = [
+        (None, {"fields": ["headline", "slug", "standfirst", "body"]}),
+        ("Placement", {"fields": ["section", "type_of_work", "credit", "language"]}),
+        (
+            "Lead image",
+            {"fields": ["lead_image", "lead_image_alt", "lead_image_caption", "lead_image_credit"]},
+        ),
+        ("What this story is about", {"fields": ["tags", "people", "organisations", "countries", "related"]}),
+        ("Search engines", {"fields": ["seo_title", "seo_description"], "classes": ["collapse"]}),
+        ("Status", {"fields": ["status", "published_at", "created_at", "updated_at"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_bylines()
+
+    @admin.display(description="bylines")
+    def byline_names(self, article):
+        return ", ".join(byline.person.name for byline in article.bylines.all())
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description="Publish now", permissions=["change"])
+    def publish_now(self, request, queryset):
+        published = 0
+        for article in queryset.exclude(status=Status.PUBLISHED):
+            article.status = Status.PUBLISHED
+            article.published_at = article.published_at or timezone.now()
+            article.save(update_fields=["status", "published_at", "updated_at"])
+            published += 1
+        self.message_user(request, f"Published {published} stories.", messages.SUCCESS)

@@ -1,0 +1,287 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Prefetch, Q
+from django.urls import reverse
+from django.utils import timezone
+from django_prose_editor.fields import ProseEditorField
+from taggit.managers import TaggableManager
+
+from newsroom.slugs import unique_slug
+from people.models import Country, Organisation, Person
+
+from .sanitize import clean_body
+
+# What the body editor offers; the server-side sanitiser stays the authority.
+BODY_EDITOR_EXTENSIONS = {
+    "Bold": True,
+    "Italic": True,
+    "Subscript": True,
+    "Superscript": True,
+    "Heading": {"levels": [2, 3, 4]},
+    "HardBreak": True,
+    "BulletList": True,
+    "OrderedList": True,
+    "ListItem": True,
+    "Blockquote": True,
+    "HorizontalRule": True,
+    "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto"]},
+    "Figure": True,
+    "Caption": True,
+    "Image": True,
+}
+
+
+class Section(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    description = models.TextField(blank=True)
+    order = models.PositiveIntegerField(
+        default=0, help_text="Position in the site navigation; lower comes first."
+    )
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = "section"
+        verbose_name_plural = "sections"
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:section", args=[self.slug])
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    IN_REVIEW = "in-review", "In review"
+    PUBLISHED = "published", "Published"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class TypeOfWork(models.TextChoices):
+    """The Trust Project's “type of work” labels."""
+
+    NEWS = "news", "News"
+    ANALYSIS = "analysis", "Analysis"
+    OPINION = "opinion", "Opinion"
+    INTERVIEW = "interview", "Interview"
+    EXPLAINER = "explainer", "Explainer"
+    SPONSORED = "sponsored", "Sponsored"
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self, at=None):
+        """Stories a reader may see at `at` (default: now). The one visibility rule."""
+        at = at or timezone.now()
+        return self.filter(status=Status.PUBLISHED, published_at__lte=at)
+
+    def newest_first(self):
+        # pk breaks ties so pagination is stable when two stories share a time.
+        return self.order_by("-published_at", "-pk")
+
+    def about(self, entity):
+        """Stories about a person, organisation or country."""
+        field = {Person: "people", Organisation: "organisations", Country: "countries"}[
+            type(entity)
+        ]
+        return self.filter(**{field: entity})
+
+    def by(self, person):
+        return self.filter(bylines__person=person)
+
+    def in_section(self, section):
+        return self.filter(section=section)
+
+    def with_bylines(self):
+        return self.prefetch_related(
+            Prefetch("bylines", queryset=Byline.objects.select_related("person"))
+        )
+
+    def for_listing(self):
+        """What a story card needs, in a constant number of queries."""
+        return self.select_related("section").with_bylines()
+
+
+class Article(models.Model):
+    headline = models.CharField(max_length=300)
+    slug = models.SlugField(
+        max_length=200,
+        unique=True,
+        blank=True,
+        help_text="The story's web address. Filled from the headline; "
+        "keep it once the story is published.",
+    )
+    standfirst = models.TextField(
+        blank=True, help_text="The summary under the headline: one or two sentences."
+    )
+    body = ProseEditorField(
+        config={"extensions": BODY_EDITOR_EXTENSIONS}, sanitize=clean_body, blank=True
+    )
+    section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="articles")
+    type_of_work = models.CharField(
+        "type of work",
+        max_length=20,
+        choices=TypeOfWork.choices,
+        default=TypeOfWork.NEWS,
+        help_text="Tells readers what kind of journalism this is.",
+    )
+    credit = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="Free-text byline credit shown after the authors, e.g. “Staff” or “With agencies”.",
+    )
+
+    lead_image = models.ImageField(upload_to="lead-images/", blank=True)
+    lead_image_alt = models.CharField(
+        "lead image alt text",
+        max_length=300,
+        blank=True,
+        help_text="Describe the picture for readers who cannot see it.",
+    )
+    lead_image_caption = models.CharField(max_length=500, blank=True)
+    lead_image_credit = models.CharField(max_length=200, blank=True)
+
+    tags = TaggableManager(blank=True, help_text="Topics, e.g. “defence cooperation”.")
+    people = models.ManyToManyField(
+        Person, blank=True, related_name="articles", help_text="People this story is about."
+    )
+    organisations = models.ManyToManyField(
+        Organisation,
+        blank=True,
+        related_name="articles",
+        help_text="Organisations this story is about.",
+    )
+    countries = models.ManyToManyField(
+        Country, blank=True, related_name="articles", help_text="Countries this story is about."
+    )
+    related = models.ManyToManyField(
+        "self",
+        blank=True,
+        symmetrical=False,
+        related_name="+",
+        help_text="Stories readers should see next, picked by an editor.",
+    )
+
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    published_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text="When the story was (or will be) first published.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    seo_title = models.CharField(
+        "SEO title", max_length=200, blank=True, help_text="For search engines; defaults to the headline."
+    )
+    seo_description = models.CharField(
+        "SEO description",
+        max_length=300,
+        blank=True,
+        help_text="For search engines; defaults to the standfirst.",
+    )
+    language = models.CharField(
+        max_length=10,
+        default=settings.LANGUAGE_CODE,
+        help_text="Language code of the story, e.g. “en” or “fr”.",
+    )
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        verbose_name = "story"
+        verbose_name_plural = "stories"
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status=Status.PUBLISHED) | Q(published_at__isnull=False),
+                name="published_story_has_publication_time",
+            )
+        ]
+        indexes = [models.Index(fields=["status", "published_at"])]
+
+    def __str__(self):
+        return self.headline
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(self, self.headline)
+        # Every save path (admin, importer, API) goes through the sanitiser.
+        self.body = clean_body(self.body)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "body" in update_fields:
+            kwargs["update_fields"] = set(update_fields) | {"updated_at"}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        # The date is the newsroom's local publication day, as printed on the page.
+        day = timezone.localtime(self.published_at or self.created_at or timezone.now())
+        return reverse(
+            "articles:detail",
+            kwargs={"year": day.year, "month": day.month, "day": day.day, "slug": self.slug},
+        )
+
+    def is_published(self, at=None):
+        """Matches `Article.objects.published()`."""
+        at = at or timezone.now()
+        return (
+            self.status == Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= at
+        )
+
+    @property
+    def title_for_search_engines(self):
+        return self.seo_title or self.headline
+
+    @property
+    def description_for_search_engines(self):
+        return self.seo_description or self.standfirst
+
+
+class Byline(models.Model):
+    """One author of a story, in the order the bylines are printed."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="bylines")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="bylines")
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = "byline"
+        verbose_name_plural = "bylines"
+        constraints = [
+            models.UniqueConstraint(fields=["article", "person"], name="one_byline_per_person")
+        ]
+
+    def __str__(self):
+        return self.person.name
+
+
+class Correction(models.Model):
+    """A dated public note on a story: a correction of fact, or an update."""
+
+    class Kind(models.TextChoices):
+        CORRECTION = "correction", "Correction"
+        UPDATE = "update", "Update"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="corrections")
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.CORRECTION)
+    text = models.TextField(help_text="What was wrong and what is right, in plain words.")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = "correction"
+        verbose_name_plural = "corrections"
+
+    def __str__(self):
+        return f"{self.get_kind_display()}, {self.created_at:%Y-%m-%d}"

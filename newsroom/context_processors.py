@@ -1,0 +1,9 @@
+from django.conf import settings
+
+
+def publication(request):
+    """The publication's name and follow link, for every template."""
+    return {
+        "publication_name": settings.NEWSROOM_PUBLICATION_NAME,
+        "google_news_url": settings.NEWSROOM_GOOGLE_NEWS_URL,
+    }

@@ -1,0 +1,82 @@
+from django.contrib import admin
+from django.db import models
+
+from .models import Country, Organisation, Person, Role
+
+
+class RoleInline(admin.TabularInline):
+    model = Role
+    fk_name = "person"
+    extra = 0
+    autocomplete_fields = ["organisation"]
+    fields = ["title", "organisation", "start", "end"]
+
+
+class OrganisationRoleInline(RoleInline):
+    fk_name = "organisation"
+    autocomplete_fields = ["person"]
+    fields = ["person", "title", "start", "end"]
+
+
+@admin.register(Country)
+class CountryAdmin(admin.ModelAdmin):
+    list_display = ["name", "code"]
+    search_fields = ["name", "code", "aliases"]
+    readonly_fields = ["code", "name"]
+    fields = ["code", "name", "description", "aliases", "same_as"]
+
+    def has_add_permission(self, request):
+        # Countries come from ISO 3166 (django-countries), loaded by a migration.
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Person)
+class PersonAdmin(admin.ModelAdmin):
+    list_display = ["name", "description", "country", "user"]
+    list_filter = ["country"]
+    list_select_related = ["country", "user"]
+    search_fields = ["name", "aliases", "description"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["country", "user"]
+    inlines = [RoleInline]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "description", "country", "photo", "biography"]}),
+        ("Finding mentions", {"fields": ["aliases", "same_as"]}),
+        ("Staff", {"fields": ["user"], "classes": ["collapse"]}),
+    ]
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name", "short_name", "kind", "country", "is_partner", "partner_order"]
+    list_filter = ["kind", "is_partner", "country"]
+    list_select_related = ["country"]
+    list_editable = ["partner_order"]
+    search_fields = ["name", "short_name", "aliases"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["country", "parent"]
+    inlines = [OrganisationRoleInline]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "name",
+                    "short_name",
+                    "slug",
+                    "kind",
+                    "country",
+                    "parent",
+                    "description",
+                    "logo",
+                    "website",
+                ]
+            },
+        ),
+        ("Finding mentions", {"fields": ["aliases", "same_as"]}),
+        ("Our partners", {"fields": ["is_partner", "partner_order"]}),
+    ]

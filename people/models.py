@@ -1,0 +1,272 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django_countries.fields import CountryField
+
+from newsroom.slugs import unique_slug
+
+from . import partial_dates
+from .partial_dates import PartialDateField
+
+
+def split_lines(text):
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+class KnownAs(models.Model):
+    """Names an entity appears under in copy, and where else it is described."""
+
+    aliases = models.TextField(
+        blank=True,
+        help_text="Other names this appears under in stories, one per line "
+        "(e.g. “Esper”, “U.S.”). Used to find mentions.",
+    )
+    same_as = models.TextField(
+        "same-as links",
+        blank=True,
+        help_text="Authoritative pages about this, one URL per line "
+        "(official site, Wikidata, Wikipedia).",
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def alias_list(self):
+        return split_lines(self.aliases)
+
+    @property
+    def same_as_list(self):
+        return split_lines(self.same_as)
+
+    def clean(self):
+        super().clean()
+        validate = URLValidator(schemes=["http", "https"])
+        for url in self.same_as_list:
+            try:
+                validate(url)
+            except ValidationError:
+                raise ValidationError({"same_as": f"“{url}” is not a web address."})
+
+
+class CountryQuerySet(models.QuerySet):
+    def mentioned(self):
+        """Countries at least one story is about, whatever its status."""
+        return self.filter(articles__isnull=False).distinct()
+
+
+class Country(KnownAs):
+    """A country, named and coded as in ISO 3166 (from django-countries)."""
+
+    code = CountryField(unique=True, help_text="ISO 3166-1 alpha-2 code.")
+    name = models.CharField(max_length=100)
+    description = models.TextField(blank=True)
+
+    objects = CountryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "country"
+        verbose_name_plural = "countries"
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("people:country", args=[self.slug])
+
+    @property
+    def slug(self):
+        return self.code.code.lower()
+
+
+class Person(KnownAs):
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True, blank=True)
+    description = models.CharField(
+        max_length=200, blank=True, help_text="One line, e.g. “US Secretary of Defense”."
+    )
+    biography = models.TextField(blank=True)
+    photo = models.ImageField(upload_to="people/", blank=True)
+    country = models.ForeignKey(
+        Country, on_delete=models.SET_NULL, null=True, blank=True, related_name="people"
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="person",
+        help_text="For our own journalists: their staff account, so bylines link to them.",
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "person"
+        verbose_name_plural = "people"
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(self, self.name)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        if self.is_staff_author:
+            return reverse("people:author", args=[self.slug])
+        return reverse("people:person", args=[self.slug])
+
+    @property
+    def is_staff_author(self):
+        return self.user_id is not None
+
+    def roles_on(self, day):
+        """The roles this person held on `day` (a date), from prefetched roles."""
+        return [role for role in self.roles.all() if role.held_on(day)]
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def partners(self):
+        """The “Our partners” block, in the order editors set."""
+        return self.filter(is_partner=True).order_by("partner_order", "name")
+
+
+class Organisation(KnownAs):
+    class Kind(models.TextChoices):
+        GOVERNMENT_DEPARTMENT = "government-department", "Government department"
+        MINISTRY = "ministry", "Ministry"
+        ARMED_FORCES = "armed-forces", "Armed forces"
+        COMPANY = "company", "Company"
+        INTERNATIONAL = "international-organisation", "International organisation"
+        NGO = "ngo", "NGO"
+        MEDIA = "media", "Media"
+        OTHER = "other", "Other"
+
+    name = models.CharField(max_length=200)
+    short_name = models.CharField(
+        max_length=50, blank=True, help_text="Acronym or short form, e.g. “DoD”, “FAR”."
+    )
+    slug = models.SlugField(max_length=200, unique=True, blank=True)
+    kind = models.CharField(max_length=40, choices=Kind.choices, default=Kind.OTHER)
+    country = models.ForeignKey(
+        Country,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="organisations",
+    )
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="children",
+        help_text="The organisation this one belongs to, if any.",
+    )
+    description = models.TextField(blank=True)
+    logo = models.ImageField(upload_to="organisations/", blank=True)
+    website = models.URLField(blank=True)
+    is_partner = models.BooleanField(
+        "partner", default=False, help_text="Show in the “Our partners” block."
+    )
+    partner_order = models.PositiveIntegerField(
+        default=0, help_text="Position in the “Our partners” block; lower comes first."
+    )
+
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "organisation"
+        verbose_name_plural = "organisations"
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(parent=F("pk")), name="organisation_not_own_parent"
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(self, self.name)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("people:organisation", args=[self.slug])
+
+    def clean(self):
+        super().clean()
+        ancestor = self.parent
+        while ancestor is not None:
+            if ancestor.pk == self.pk and self.pk is not None:
+                raise ValidationError({"parent": "An organisation cannot be inside itself."})
+            ancestor = ancestor.parent
+
+
+class RoleQuerySet(models.QuerySet):
+    def held_on(self, day=None):
+        """Roles held on `day` (a date; default: today). Matches `Role.held_on`."""
+        day = (day or timezone.localdate()).isoformat()
+        started = Q(start="") | Q(start__lte=day)
+        # A partial end ("2020-11") runs to the end of that month or year.
+        not_ended = Q(end="") | Q(end__gte=day) | Q(end=day[:4]) | Q(end=day[:7])
+        return self.filter(started, not_ended)
+
+
+class Role(models.Model):
+    """A person's position in an organisation, over a period known to the year, month or day."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="roles")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="roles"
+    )
+    title = models.CharField(max_length=200, help_text="e.g. “Secretary of Defense”.")
+    start = PartialDateField(blank=True, help_text="2019, 2019-07 or 2019-07-23.")
+    end = PartialDateField(blank=True, help_text="Leave empty while the role is held.")
+
+    objects = RoleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-start", "title"]
+        verbose_name = "role"
+        verbose_name_plural = "roles"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(start="") | Q(end="") | Q(start__lte=F("end")),
+                name="role_starts_before_it_ends",
+            )
+        ]
+
+    def __str__(self):
+        period = self.period
+        text = f"{self.title}, {self.organisation}"
+        return f"{text} ({period})" if period else text
+
+    @property
+    def period(self):
+        start, end = partial_dates.humanize(self.start), partial_dates.humanize(self.end)
+        if start and end:
+            return f"{start} – {end}"
+        if start:
+            return f"since {start}"
+        if end:
+            return f"until {end}"
+        return ""
+
+    def held_on(self, day):
+        return partial_dates.started_by(self.start, day) and not partial_dates.ended_before(
+            self.end, day
+        )
+
+    def clean(self):
+        super().clean()
+        if self.start and self.end and self.start > self.end:
+            raise ValidationError({"end": "A role cannot end before it starts."})

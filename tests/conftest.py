@@ -1,0 +1,43 @@
+import pytest
+
+from tests.factories import (
+    make_article,
+    make_editor,
+    make_journalist,
+    make_section,
+)
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hasher(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def media_in_tmp(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def section(db):
+    return make_section()
+
+
+@pytest.fixture
+def editor(db):
+    return make_editor()
+
+
+@pytest.fixture
+def journalist(db):
+    return make_journalist()
+
+
+@pytest.fixture
+def published_story(db):
+    return make_article(headline="Morocco and US sign defence roadmap", status="published")
+
+
+@pytest.fixture
+def draft_story(db):
+    return make_article(headline="Minister resigns over leaks", status="draft")

@@ -1,0 +1,93 @@
+"""Newsroom test data, built with small functions that fill in sensible defaults."""
+
+import itertools
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from articles.models import Article, Byline, Section, Status
+from people.models import Country, Organisation, Person, Role
+
+_sequence = itertools.count(1)
+
+
+def _n():
+    return next(_sequence)
+
+
+def make_user(username=None, *, groups=(), **fields):
+    username = username or f"user{_n()}"
+    fields.setdefault("email", f"{username}@newsroom.test")
+    user = get_user_model().objects.create_user(username=username, password="pw", **fields)
+    for name in groups:
+        user.groups.add(Group.objects.get_or_create(name=name)[0])
+    return user
+
+
+def make_editor(username=None, **fields):
+    return make_user(username or f"editor{_n()}", groups=["Editors"], is_staff=True, **fields)
+
+
+def make_journalist(username=None, **fields):
+    return make_user(
+        username or f"journalist{_n()}", groups=["Journalists"], is_staff=True, **fields
+    )
+
+
+def make_section(name=None, **fields):
+    name = name or f"Section {_n()}"
+    fields.setdefault("slug", name.lower().replace(" ", "-"))
+    return Section.objects.get_or_create(name=name, defaults=fields)[0]
+
+
+def country(code):
+    return Country.objects.get(code=code)
+
+
+def make_person(name=None, **fields):
+    return Person.objects.create(name=name or f"Person {_n()}", **fields)
+
+
+def make_organisation(name=None, **fields):
+    return Organisation.objects.create(name=name or f"Organisation {_n()}", **fields)
+
+
+def make_role(person, organisation, title="Minister", **fields):
+    return Role.objects.create(person=person, organisation=organisation, title=title, **fields)
+
+
+def make_article(
+    headline=None,
+    *,
+    status=Status.PUBLISHED,
+    published_at=None,
+    section=None,
+    authors=(),
+    people=(),
+    organisations=(),
+    countries=(),
+    tags=(),
+    **fields,
+):
+    """A story; published stories default to having gone live an hour ago."""
+    if status == Status.PUBLISHED and published_at is None:
+        published_at = timezone.now() - timedelta(hours=1)
+    article = Article.objects.create(
+        headline=headline or f"Story {_n()}",
+        standfirst=fields.pop("standfirst", "What happened, in one sentence."),
+        body=fields.pop("body", "<p>The first paragraph.</p><p>The second paragraph.</p>"),
+        section=section or make_section("News"),
+        status=status,
+        published_at=published_at,
+        **fields,
+    )
+    for order, author in enumerate(authors):
+        Byline.objects.create(article=article, person=author, order=order)
+    article.people.set(people)
+    article.organisations.set(organisations)
+    article.countries.set(countries)
+    if tags:
+        article.tags.set(list(tags))
+    return article
