@@ -15,6 +15,8 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 # Set up, load the demo newsroom and serve it at http://127.0.0.1:8000 (admin at /admin/).
+# The demo is the reference publication; override the name in your environment.
+run: export NEWSROOM_PUBLICATION_NAME ?= New Defence Order. Strategy
 run: install
 	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --noinput
 	DJANGO_DEBUG=1 $(BIN)/python manage.py load_demo

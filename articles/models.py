@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import Prefetch, Q
+from django.db.models import F, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 from django_prose_editor.fields import ProseEditorField
@@ -29,6 +29,10 @@ BODY_EDITOR_EXTENSIONS = {
     "Caption": True,
     "Image": True,
 }
+
+
+def default_language():
+    return settings.LANGUAGE_CODE
 
 
 class Section(models.Model):
@@ -77,7 +81,7 @@ class ArticleQuerySet(models.QuerySet):
 
     def newest_first(self):
         # pk breaks ties so pagination is stable when two stories share a time.
-        return self.order_by("-published_at", "-pk")
+        return self.order_by(F("published_at").desc(nulls_last=True), "-pk")
 
     def about(self, entity):
         """Stories about a person, organisation or country."""
@@ -190,14 +194,15 @@ class Article(models.Model):
     )
     language = models.CharField(
         max_length=10,
-        default=settings.LANGUAGE_CODE,
+        default=default_language,
         help_text="Language code of the story, e.g. “en” or “fr”.",
     )
 
     objects = ArticleQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-published_at", "-pk"]
+        # Unpublished stories (no time yet) last on every database.
+        ordering = [F("published_at").desc(nulls_last=True), "-pk"]
         verbose_name = "story"
         verbose_name_plural = "stories"
         constraints = [

@@ -204,10 +204,11 @@ class Organisation(KnownAs):
 
     def clean(self):
         super().clean()
-        ancestor = self.parent
-        while ancestor is not None:
-            if ancestor.pk == self.pk and self.pk is not None:
+        ancestor, seen = self.parent, set()
+        while ancestor is not None and ancestor.pk not in seen:
+            if self.pk is not None and ancestor.pk == self.pk:
                 raise ValidationError({"parent": "An organisation cannot be inside itself."})
+            seen.add(ancestor.pk)
             ancestor = ancestor.parent
 
 
@@ -240,7 +241,11 @@ class Role(models.Model):
         verbose_name_plural = "roles"
         constraints = [
             models.CheckConstraint(
-                condition=Q(start="") | Q(end="") | Q(start__lte=F("end")),
+                # "2017-07-20" to "2017-07" is fine: the end is the whole month.
+                condition=Q(start="")
+                | Q(end="")
+                | Q(start__lte=F("end"))
+                | Q(start__startswith=F("end")),
                 name="role_starts_before_it_ends",
             )
         ]
@@ -268,5 +273,7 @@ class Role(models.Model):
 
     def clean(self):
         super().clean()
-        if self.start and self.end and self.start > self.end:
+        if self.start and self.end and partial_dates.ended_before(
+            self.end, partial_dates.parse(self.start)[0]
+        ):
             raise ValidationError({"end": "A role cannot end before it starts."})

@@ -117,3 +117,9 @@ def test_staff_journalists_link_to_their_author_page(journalist):
     person = make_person("Amina Rahal", user=journalist)
     assert person.get_absolute_url() == "/authors/amina-rahal/"
     assert Person.objects.get(pk=person.pk).is_staff_author
+
+
+def test_a_role_may_end_in_the_month_it_started():
+    role = make_role(make_person(), make_organisation(), start="2017-07-20", end="2017-07")
+    role.full_clean()
+    assert role.held_on(datetime.date(2017, 7, 25))
