@@ -1,6 +1,7 @@
 """Story bodies are sanitised on save: the body is the only thing templates mark safe.
 
-No database needed; these also run without Django (`-p no:django`).
+No database needed, and articles.sanitize never imports Django: these also run
+with `-p no:django --noconftest`.
 """
 
 import re
