@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.forms",
     "django_countries",
     "django_prose_editor",
     "taggit",
@@ -100,6 +101,9 @@ TEMPLATES = [
         },
     },
 ]
+
+# Widgets may use templates from templates/ too.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # --- Database ---------------------------------------------------------------
 

@@ -92,3 +92,15 @@ def test_the_body_editor_assets_are_served_by_the_project(admin_client, newsroom
     html = page.content.decode()
     assert "django_prose_editor" in html
     assert "https://cdn" not in html and "//unpkg" not in html
+
+
+def test_tag_input_suggests_existing_tags_from_the_admin(admin_client, newsroom_rows):
+    story = newsroom_rows["articles.article"]
+    html = admin_client.get(reverse("admin:articles_article_change", args=[story.pk])).content
+    assert b'list="id_tags-suggestions"' in html
+    assert b"tag-suggestions.js" in html
+    response = admin_client.get(
+        reverse("admin:autocomplete"),
+        {"term": "defen", "app_label": "articles", "model_name": "article", "field_name": "tags"},
+    )
+    assert [r["text"] for r in response.json()["results"]] == ["defence cooperation"]

@@ -1,0 +1,34 @@
+from django import forms
+from django.urls import reverse
+from taggit.forms import TagWidget
+
+from .models import Article
+
+
+class TagSuggestionWidget(TagWidget):
+    """taggit's comma-separated input, with suggestions from existing tags.
+
+    The suggestions come from the admin's own autocomplete endpoint, so they
+    obey the same permissions and search fields as every other picker.
+    """
+
+    template_name = "articles/widgets/tag_suggestions.html"
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        widget_attrs = context["widget"]["attrs"]
+        widget_attrs["list"] = f"{widget_attrs.get('id', name)}-suggestions"
+        widget_attrs["data-suggestions-url"] = reverse("admin:autocomplete")
+        widget_attrs["data-suggestions-field"] = "articles.article.tags"
+        widget_attrs["autocomplete"] = "off"
+        return context
+
+    class Media:
+        js = ["articles/admin/tag-suggestions.js"]
+
+
+class ArticleAdminForm(forms.ModelForm):
+    class Meta:
+        model = Article
+        fields = "__all__"
+        widgets = {"tags": TagSuggestionWidget}
