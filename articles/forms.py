@@ -31,4 +31,11 @@ class ArticleAdminForm(forms.ModelForm):
     class Meta:
         model = Article
         fields = "__all__"
-        widgets = {"tags": TagSuggestionWidget}
+        wide = forms.TextInput(attrs={"class": "vLargeTextField"})
+        widgets = {
+            "headline": wide,
+            "standfirst": forms.Textarea(attrs={"class": "vLargeTextField", "rows": 3}),
+            "seo_title": wide,
+            "seo_description": wide,
+            "tags": TagSuggestionWidget(attrs={"class": "vLargeTextField"}),
+        }
