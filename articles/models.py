@@ -7,6 +7,7 @@ from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
 
 from newsroom.slugs import unique_slug
+from people.mentions import link_first_mentions
 from people.models import Country, Organisation, Person
 
 from .sanitize import clean_body
@@ -158,6 +159,12 @@ class Article(models.Model):
     countries = models.ManyToManyField(
         Country, blank=True, related_name="articles", help_text="Countries this story is about."
     )
+    link_mentions = models.BooleanField(
+        "link mentions",
+        default=True,
+        help_text="Link the first mention of each person, organisation and country "
+        "this story is about to their page.",
+    )
     related = models.ManyToManyField(
         "self",
         blank=True,
@@ -197,6 +204,13 @@ class Article(models.Model):
         default=default_language,
         help_text="Language code of the story, e.g. “en” or “fr”.",
     )
+    source_hash = models.CharField(
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text="For imported stories: SHA-256 of the imported text, so the same "
+        "file is never imported twice.",
+    )
 
     objects = ArticleQuerySet.as_manager()
 
@@ -209,7 +223,12 @@ class Article(models.Model):
             models.CheckConstraint(
                 condition=~Q(status=Status.PUBLISHED) | Q(published_at__isnull=False),
                 name="published_story_has_publication_time",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["source_hash"],
+                condition=~Q(source_hash=""),
+                name="one_story_per_imported_text",
+            ),
         ]
         indexes = [models.Index(fields=["status", "published_at"])]
 
@@ -242,6 +261,18 @@ class Article(models.Model):
             and self.published_at is not None
             and self.published_at <= at
         )
+
+    def rendered_body(self):
+        """The body as readers get it: the stored body, with first mentions linked.
+
+        Links the first mention of each attached person, organisation and country
+        when `link_mentions` is on; the stored body never changes. Uses the
+        prefetched people, organisations and countries when there are some.
+        """
+        if not self.link_mentions or self.pk is None:
+            return self.body
+        entities = [*self.people.all(), *self.organisations.all(), *self.countries.all()]
+        return link_first_mentions(self.body, entities)
 
     @property
     def title_for_search_engines(self):
