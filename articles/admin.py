@@ -2,6 +2,7 @@ from django.contrib import admin, messages
 from django.utils import timezone
 
 from .forms import ArticleAdminForm
+from .admin_mentions import MentionsAdminMixin
 from .models import Article, Byline, Correction, Section, Status
 
 
@@ -58,7 +59,7 @@ class AuthorListFilter(admin.SimpleListFilter):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(MentionsAdminMixin, admin.ModelAdmin):
     form = ArticleAdminForm
     list_display = ["headline", "section", "status", "byline_names", "published_at", "updated_at"]
     list_filter = ["status", "section", "type_of_work", AuthorListFilter, TagListFilter, "published_at"]

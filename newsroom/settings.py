@@ -156,6 +156,22 @@ NEWSROOM_PUBLICATION_NAME = os.environ.get("NEWSROOM_PUBLICATION_NAME", "Newsroo
 NEWSROOM_GOOGLE_NEWS_URL = os.environ.get("NEWSROOM_GOOGLE_NEWS_URL", "")
 NEWSROOM_SITE_URL = os.environ.get("NEWSROOM_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
+# --- Mentions and the plain-text importer (docs/mentions.md) ----------------------
+
+# Attach every person, organisation and country a story names on each admin save,
+# instead of waiting for the journalist to click "Attach".
+NEWSROOM_AUTO_ATTACH_MENTIONS = env_bool("NEWSROOM_AUTO_ATTACH_MENTIONS")
+# Names also written as ordinary lowercase words, matched only as written
+# (added to people.mentions.CASE_SENSITIVE_NAMES), e.g. "Chad,Jersey".
+NEWSROOM_MENTIONS_CASE_SENSITIVE_NAMES = env_list("NEWSROOM_MENTIONS_CASE_SENSITIVE_NAMES")
+NEWSROOM_IMPORT_MAX_BYTES = env_int("NEWSROOM_IMPORT_MAX_BYTES", 1024 * 1024)
+NEWSROOM_IMPORT_DEFAULT_SECTION = os.environ.get("NEWSROOM_IMPORT_DEFAULT_SECTION", "news")
+# Whole lines (regular expressions, case-insensitive) that are site furniture,
+# dropped wherever they appear.
+NEWSROOM_IMPORT_FURNITURE_LINES = [r"Follow .+ on Google News\.?"]
+# A line matching one of these ends the story: it and everything after it go.
+NEWSROOM_IMPORT_END_LINES = [r"Our partners:?"]
+
 # --- Security -------------------------------------------------------------------
 
 SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", default=not DEBUG)
