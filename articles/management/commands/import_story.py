@@ -33,6 +33,11 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, path, section, author, status, **options):
+        if status not in IMPORT_STATUSES:
+            raise CommandError(
+                f"Imported stories start as {' or '.join(IMPORT_STATUSES)}, not {status}: "
+                "publishing goes through the editorial workflow."
+            )
         path = Path(path)
         if not path.exists():
             raise CommandError(f"{path} does not exist.")
