@@ -36,7 +36,11 @@ def create_groups(apps, schema_editor):
         app_config.models_module = True
         create_permissions(app_config, apps=apps, verbosity=0)
         app_config.models_module = None
+    set_up_groups(apps)
 
+
+def set_up_groups(apps):
+    """The groups and their permissions; tests that flush the database call it again."""
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     editors, _ = Group.objects.get_or_create(name="Editors")

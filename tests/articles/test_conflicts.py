@@ -105,7 +105,8 @@ def _run_together(count, work):
 
 
 @needs_row_locks
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("newsroom_roles")
 def test_twenty_simultaneous_saves_from_one_version_let_exactly_one_through():
     editors = [make_editor() for _ in range(20)]
     story = story_in("draft", headline="Base")
@@ -139,7 +140,8 @@ def test_twenty_simultaneous_saves_from_one_version_let_exactly_one_through():
 
 
 @needs_row_locks
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("newsroom_roles")
 def test_two_editors_pressing_publish_at_once_leave_one_event():
     editors = [make_editor() for _ in range(5)]
     story = story_in("in-review")

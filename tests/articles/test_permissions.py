@@ -309,3 +309,41 @@ def test_the_publish_now_action_goes_through_the_workflow():
     story.refresh_from_db()
     assert story.is_published()
     assert story.events.get().action == "publish"
+
+
+# --- The roles the data migration creates -----------------------------------------------
+
+WORKFLOW_PERMISSIONS = [
+    "articles.publish_article",
+    "articles.withdraw_article",
+    "articles.correct_article",
+    "articles.edit_any_article",
+]
+
+
+def test_editors_hold_every_workflow_permission_and_the_knowledge_base():
+    editor = make_editor()
+    assert all(editor.has_perm(p) for p in WORKFLOW_PERMISSIONS)
+    assert editor.has_perm("people.change_person") and editor.has_perm("taggit.change_tag")
+    assert not editor.has_perm("auth.change_user")
+
+
+def test_journalists_write_stories_but_hold_no_workflow_permission():
+    journalist = make_journalist()
+    assert journalist.has_perm("articles.add_article")
+    assert not any(journalist.has_perm(p) for p in WORKFLOW_PERMISSIONS)
+    assert not journalist.has_perm("articles.delete_article")
+    assert not journalist.has_perm("people.change_person")
+
+
+def test_the_demo_accounts_use_the_migrations_groups(settings):
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+
+    settings.DEBUG = True
+    call_command("load_demo", stdout=__import__("io").StringIO())
+    users = get_user_model().objects
+    assert users.get(username="editor").has_perm("articles.publish_article")
+    journalist = users.get(username="journalist")
+    assert journalist.has_perm("articles.add_article")
+    assert not journalist.has_perm("articles.publish_article")
