@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Prefetch, Q
+from django.db.models import F, Prefetch, Q, Window
+from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
 from django_prose_editor.fields import ProseEditorField
@@ -104,6 +105,25 @@ class ArticleQuerySet(models.QuerySet):
     def on_front_page(self):
         """Stories an editor placed on the home page, lead (position 1) first."""
         return self.filter(home_position__isnull=False).order_by("home_position", "-pk")
+
+    def front_page_first(self):
+        """Editor-placed stories in their home page order, then the newest."""
+        return self.order_by(
+            F("home_position").asc(nulls_last=True), F("published_at").desc(), "-pk"
+        )
+
+    def latest_in_each_section(self, per_section):
+        """The newest `per_section` stories of every section, grouped by section."""
+        ranked = self.annotate(
+            section_rank=Window(
+                RowNumber(),
+                partition_by=F("section_id"),
+                order_by=[F("published_at").desc(), F("pk").desc()],
+            )
+        )
+        return ranked.filter(section_rank__lte=per_section).order_by(
+            "section__order", "section__name", "section_rank"
+        )
 
     def for_listing(self):
         """What a story card needs, in a constant number of queries."""
