@@ -83,7 +83,7 @@ class ArticleAdmin(WorkflowAdminMixin, admin.ModelAdmin):
     actions = ["publish_now"]
     fieldsets = [
         (None, {"fields": ["headline", "slug", "standfirst", "body"]}),
-        ("Placement", {"fields": ["section", "type_of_work", "credit", "language"]}),
+        ("Placement", {"fields": ["section", "type_of_work", "credit", "language", "home_position"]}),
         (
             "Lead image",
             {"fields": ["lead_image", "lead_image_alt", "lead_image_caption", "lead_image_credit"]},
@@ -104,3 +104,5 @@ class ArticleAdmin(WorkflowAdminMixin, admin.ModelAdmin):
         if not change:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
+        if change and "slug" in form.changed_data:
+            obj.remember_slug(form.initial["slug"])
