@@ -96,6 +96,13 @@ class ArticleAdmin(WorkflowAdminMixin, admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).with_bylines()
 
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        # The front page is the editors' choice, like publication itself.
+        if not request.user.has_perm("articles.publish_article"):
+            fields.append("home_position")
+        return fields
+
     @admin.display(description="bylines")
     def byline_names(self, article):
         return ", ".join(byline.person.name for byline in article.bylines.all())
