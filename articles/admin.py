@@ -1,9 +1,9 @@
-from django.contrib import admin, messages
-from django.utils import timezone
+from django.contrib import admin
 
+from .admin_workflow import StateListFilter, WorkflowAdminMixin
 from .forms import ArticleAdminForm
 from .admin_mentions import MentionsAdminMixin
-from .models import Article, Byline, Correction, Section, Status
+from .models import Article, Byline, Correction, Section
 
 
 @admin.register(Section)
@@ -22,9 +22,20 @@ class BylineInline(admin.TabularInline):
 
 
 class CorrectionInline(admin.StackedInline):
+    """Shown, not edited: corrections are added with the workflow's button."""
+
     model = Correction
     extra = 0
     fields = ["kind", "text", "created_at"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class TagListFilter(admin.SimpleListFilter):
@@ -59,10 +70,10 @@ class AuthorListFilter(admin.SimpleListFilter):
 
 
 @admin.register(Article)
-class ArticleAdmin(MentionsAdminMixin, admin.ModelAdmin):
+class ArticleAdmin(MentionsAdminMixin, WorkflowAdminMixin, admin.ModelAdmin):
     form = ArticleAdminForm
-    list_display = ["headline", "section", "status", "byline_names", "published_at", "updated_at"]
-    list_filter = ["status", "section", "type_of_work", AuthorListFilter, TagListFilter, "published_at"]
+    list_display = ["headline", "section", "state", "byline_names", "published_at", "updated_at"]
+    list_filter = [StateListFilter, "section", "type_of_work", AuthorListFilter, TagListFilter, "published_at"]
     list_select_related = ["section"]
     search_fields = ["headline", "standfirst", "slug"]
     date_hierarchy = "published_at"
@@ -73,7 +84,7 @@ class ArticleAdmin(MentionsAdminMixin, admin.ModelAdmin):
     actions = ["publish_now"]
     fieldsets = [
         (None, {"fields": ["headline", "slug", "standfirst", "body"]}),
-        ("Placement", {"fields": ["section", "type_of_work", "credit", "language"]}),
+        ("Placement", {"fields": ["section", "type_of_work", "credit", "language", "home_position"]}),
         (
             "Lead image",
             {"fields": ["lead_image", "lead_image_alt", "lead_image_caption", "lead_image_credit"]},
@@ -86,6 +97,13 @@ class ArticleAdmin(MentionsAdminMixin, admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).with_bylines()
 
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        # The front page is the editors' choice, like publication itself.
+        if not request.user.has_perm("articles.publish_article"):
+            fields.append("home_position")
+        return fields
+
     @admin.display(description="bylines")
     def byline_names(self, article):
         return ", ".join(byline.person.name for byline in article.bylines.all())
@@ -94,13 +112,5 @@ class ArticleAdmin(MentionsAdminMixin, admin.ModelAdmin):
         if not change:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
-
-    @admin.action(description="Publish now", permissions=["change"])
-    def publish_now(self, request, queryset):
-        published = 0
-        for article in queryset.exclude(status=Status.PUBLISHED):
-            article.status = Status.PUBLISHED
-            article.published_at = article.published_at or timezone.now()
-            article.save(update_fields=["status", "published_at", "updated_at"])
-            published += 1
-        self.message_user(request, f"Published {published} stories.", messages.SUCCESS)
+        if change and "slug" in form.changed_data:
+            obj.remember_slug(form.initial["slug"])

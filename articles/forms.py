@@ -1,8 +1,10 @@
 from django import forms
 from django.urls import reverse
+from django.utils.html import format_html
 from taggit.forms import TagWidget
 
 from .models import Article
+from .revisions import EditConflict
 
 
 class TagSuggestionWidget(TagWidget):
@@ -28,6 +30,57 @@ class TagSuggestionWidget(TagWidget):
 
 
 class ArticleAdminForm(forms.ModelForm):
+    # The version this form was opened at; a save from an older one is refused.
+    base_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.conflict = None
+        if self.instance.pk:
+            self.fields["base_version"].initial = self.instance.version
+
+    def clean(self):
+        cleaned_data = super().clean()
+        crafted = {"status", "published_at", "version"} & set(self.data)
+        if crafted:
+            raise forms.ValidationError(
+                "Status and publication time change only through the workflow "
+                "buttons, never through the form.",
+                code="workflow_field",
+            )
+        if self.instance.pk:
+            self.check_version(cleaned_data.get("base_version"))
+        return cleaned_data
+
+    def check_version(self, base_version):
+        # Locks the row until the admin's transaction commits, so no save can
+        # slip in between this check and the conditional UPDATE that follows.
+        current = (
+            Article.objects.select_for_update()
+            .filter(pk=self.instance.pk)
+            .values_list("version", flat=True)
+            .get()
+        )
+        if base_version == current:
+            return
+        self.conflict = EditConflict(self.instance, base_version, current)
+        # The next save is a deliberate overwrite of what they now see.
+        self.data = self.data.copy()
+        self.data[self.add_prefix("base_version")] = current
+        link = reverse(
+            "admin:articles_article_revision", args=[self.instance.pk, current]
+        )
+        raise forms.ValidationError(
+            format_html(
+                "{} Your text is still below and nothing was saved. "
+                '<a href="{}">See their version</a>, then save again to replace it '
+                "with yours.",
+                self.conflict.message,
+                link,
+            ),
+            code="edit_conflict",
+        )
+
     class Meta:
         model = Article
         fields = "__all__"

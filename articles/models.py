@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Prefetch, Q
+from django.db.models import F, Prefetch, Q, Window
+from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
 from django_prose_editor.fields import ProseEditorField
@@ -102,6 +103,29 @@ class ArticleQuerySet(models.QuerySet):
             Prefetch("bylines", queryset=Byline.objects.select_related("person"))
         )
 
+    def on_front_page(self):
+        """Stories an editor placed on the home page, lead (position 1) first."""
+        return self.filter(home_position__isnull=False).order_by("home_position", "-pk")
+
+    def front_page_first(self):
+        """Editor-placed stories in their home page order, then the newest."""
+        return self.order_by(
+            F("home_position").asc(nulls_last=True), F("published_at").desc(), "-pk"
+        )
+
+    def latest_in_each_section(self, per_section):
+        """The newest `per_section` stories of every section, grouped by section."""
+        ranked = self.annotate(
+            section_rank=Window(
+                RowNumber(),
+                partition_by=F("section_id"),
+                order_by=[F("published_at").desc(), F("pk").desc()],
+            )
+        )
+        return ranked.filter(section_rank__lte=per_section).order_by(
+            "section__order", "section__name", "section_rank"
+        )
+
     def for_listing(self):
         """What a story card needs, in a constant number of queries."""
         return self.select_related("section").with_bylines()
@@ -190,6 +214,14 @@ class Article(models.Model):
         related_name="+",
     )
 
+    home_position = models.PositiveSmallIntegerField(
+        "home page position",
+        null=True,
+        blank=True,
+        help_text="1 makes this the lead story on the home page; 2 to 5 put it in the "
+        "top stories, in that order. Leave empty to list it only under its section.",
+    )
+
     seo_title = models.CharField(
         "SEO title", max_length=200, blank=True, help_text="For search engines; defaults to the headline."
     )
@@ -211,6 +243,9 @@ class Article(models.Model):
         help_text="For imported stories: SHA-256 of the imported text, so the same "
         "file is never imported twice.",
     )
+    # Bumped by every save, checked by the next one: two people editing the
+    # same story cannot silently overwrite each other (articles/revisions.py).
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = ArticleQuerySet.as_manager()
 
@@ -231,6 +266,12 @@ class Article(models.Model):
             ),
         ]
         indexes = [models.Index(fields=["status", "published_at"])]
+        permissions = [
+            ("publish_article", "Can publish, schedule, unschedule and send back stories"),
+            ("withdraw_article", "Can withdraw stories and return them to draft"),
+            ("correct_article", "Can add corrections and updates to published stories"),
+            ("edit_any_article", "Can edit any story in any state"),
+        ]
 
     def __str__(self):
         return self.headline
@@ -274,6 +315,60 @@ class Article(models.Model):
         entities = [*self.people.all(), *self.organisations.all(), *self.countries.all()]
         return link_first_mentions(self.body, entities)
 
+    # Transitions: thin doors into articles/workflow.py, which holds the rules.
+
+    @property
+    def state(self):
+        """Draft, in review, scheduled, published or withdrawn, as of now."""
+        from . import workflow
+
+        return workflow.state_of(self)
+
+    def submit(self, *, by):
+        from . import workflow
+
+        return workflow.submit(self, by=by)
+
+    def send_back(self, *, by, note):
+        from . import workflow
+
+        return workflow.send_back(self, by=by, note=note)
+
+    def publish(self, *, by, at=None):
+        from . import workflow
+
+        return workflow.publish(self, by=by, at=at)
+
+    def unschedule(self, *, by):
+        from . import workflow
+
+        return workflow.unschedule(self, by=by)
+
+    def withdraw(self, *, by, reason):
+        from . import workflow
+
+        return workflow.withdraw(self, by=by, reason=reason)
+
+    def redraft(self, *, by):
+        from . import workflow
+
+        return workflow.redraft(self, by=by)
+
+    def add_correction(self, *, by, text, kind="correction"):
+        from . import workflow
+
+        return workflow.add_correction(self, by=by, text=text, kind=kind)
+
+    def remember_slug(self, old_slug: str) -> None:
+        """Keep `old_slug` answering with a 301 to this story, once it has been public.
+
+        Called by whatever changes a slug (the admin's save), never from `save()`.
+        """
+        if old_slug == self.slug or not self.is_published():
+            return
+        FormerSlug.objects.filter(slug=self.slug).delete()
+        FormerSlug.objects.update_or_create(slug=old_slug, defaults={"article": self})
+
     @property
     def title_for_search_engines(self):
         return self.seo_title or self.headline
@@ -281,6 +376,25 @@ class Article(models.Model):
     @property
     def description_for_search_engines(self):
         return self.seo_description or self.standfirst
+
+
+class FormerSlug(models.Model):
+    """An address a published story used to have, redirected (301) to its current one."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="former_slugs")
+    slug = models.SlugField(max_length=200, unique=True)
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+        verbose_name = "former slug"
+        verbose_name_plural = "former slugs"
+
+    def __str__(self):
+        return self.slug
+
+    def get_absolute_url(self):
+        return self.article.get_absolute_url()
 
 
 class Byline(models.Model):
@@ -321,3 +435,87 @@ class Correction(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()}, {self.created_at:%Y-%m-%d}"
+
+
+class ArticleEvent(models.Model):
+    """One line of a story's audit trail: who moved it, when, from where to where."""
+
+    class Action(models.TextChoices):
+        SUBMIT = "submit", "Submitted for review"
+        SEND_BACK = "send-back", "Sent back"
+        PUBLISH = "publish", "Published"
+        SCHEDULE = "schedule", "Scheduled"
+        UNSCHEDULE = "unschedule", "Unscheduled"
+        WITHDRAW = "withdraw", "Withdrawn"
+        REDRAFT = "redraft", "Returned to draft"
+        CORRECT = "correct", "Correction added"
+        RESTORE = "restore", "Revision restored"
+        WENT_LIVE = "went-live", "Went live on schedule"
+        SHARE = "share", "Share link created"
+        UNSHARE = "unshare", "Share link revoked"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(max_length=20, choices=Action.choices)
+    from_state = models.CharField(max_length=20)
+    to_state = models.CharField(max_length=20)
+    note = models.TextField(blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = "story event"
+        verbose_name_plural = "story events"
+
+    def __str__(self):
+        return f"{self.get_action_display()}, {self.at:%Y-%m-%d %H:%M}"
+
+
+class Revision(models.Model):
+    """A full copy of a story as one save left it, bylines and links included."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="revisions")
+    version = models.PositiveIntegerField()
+    snapshot = models.JSONField()
+    note = models.CharField(max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-version"]
+        verbose_name = "revision"
+        verbose_name_plural = "revisions"
+        constraints = [
+            models.UniqueConstraint(fields=["article", "version"], name="one_revision_per_version")
+        ]
+
+    def __str__(self):
+        return f"Version {self.version}"
+
+
+def new_preview_key():
+    import secrets
+
+    return secrets.token_urlsafe(24)
+
+
+class PreviewLink(models.Model):
+    """The story's share-preview link; deleting or replacing it kills old links."""
+
+    article = models.OneToOneField(Article, on_delete=models.CASCADE, related_name="preview_link")
+    key = models.CharField(max_length=64, default=new_preview_key)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "share-preview link"
+        verbose_name_plural = "share-preview links"
+
+    def __str__(self):
+        return f"Share link for {self.article}"

@@ -84,6 +84,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "newsroom.middleware.ContentLanguageMiddleware",
 ]
 
 TEMPLATES = [
@@ -155,6 +156,8 @@ USE_I18N = True
 NEWSROOM_PUBLICATION_NAME = os.environ.get("NEWSROOM_PUBLICATION_NAME", "Newsroom")
 NEWSROOM_GOOGLE_NEWS_URL = os.environ.get("NEWSROOM_GOOGLE_NEWS_URL", "")
 NEWSROOM_SITE_URL = os.environ.get("NEWSROOM_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# How long a share-preview link to a draft works (docs/workflow.md).
+NEWSROOM_SHARE_PREVIEW_HOURS = env_int("NEWSROOM_SHARE_PREVIEW_HOURS", 48)
 
 # --- Mentions and the plain-text importer (docs/mentions.md) ----------------------
 
@@ -196,6 +199,21 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", VAR_DIR / "static"))
 MEDIA_URL = os.environ.get("DJANGO_MEDIA_URL", "/media/")
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", VAR_DIR / "media"))
+# Production serves static files through WhiteNoise under content-hashed names,
+# cached for a year (docs/deploy.md); that needs `collectstatic` first, so
+# development and the test suite read the source files instead.
+HASHED_STATIC = env_bool("NEWSROOM_HASHED_STATIC", default=not DEBUG)
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if HASHED_STATIC
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+if HASHED_STATIC:
+    # Right after SecurityMiddleware, as WhiteNoise's documentation asks.
+    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
 
 # --- Third-party ---------------------------------------------------------------
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from articles.models import Status
 from people import mentions
-from tests.factories import country, make_article, make_organisation, make_person, make_user
+from tests.factories import country, make_article, make_editor, make_organisation, make_person, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -44,7 +44,8 @@ def staff(*codenames):
 
 @pytest.fixture
 def writer_client(client):
-    client.force_login(staff("view_article", "change_article"))
+    # An editor: the workflow lets journalists open only their own stories.
+    client.force_login(make_editor())
     return client
 
 
@@ -146,7 +147,12 @@ def test_an_invalid_form_attaches_nothing_and_keeps_what_was_typed(writer_client
 
 
 def test_someone_who_may_only_view_the_story_gets_no_attach_buttons(client, story):
-    client.force_login(staff("view_article"))
+    # The story's own journalist, once it has left draft, may look but not edit.
+    author = staff("view_article", "change_article")
+    story.created_by = author
+    story.status = Status.IN_REVIEW
+    story.save()
+    client.force_login(author)
     html = client.get(change_url(story)).content.decode()
     assert "Mark Esper" in html
     assert "_attach_mention" not in html
@@ -162,7 +168,8 @@ def test_someone_who_may_only_view_the_story_cannot_attach(client, story, esper)
 
 def test_attaching_without_the_csrf_token_is_refused(story, esper):
     client = Client(enforce_csrf_checks=True)
-    client.force_login(staff("view_article", "change_article"))
+    # An editor: the workflow lets journalists open only their own stories.
+    client.force_login(make_editor())
     response = client.post(change_url(story), {"_attach_mention": f"person:{esper.pk}"})
     assert response.status_code == 403
     assert not story.people.exists()
