@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
 from django.utils import timezone
 
+from . import admin_images  # noqa: F401  (registers the image library)
 from .forms import ArticleAdminForm
 from .models import Article, Byline, Correction, Section, Status
 
@@ -66,8 +67,8 @@ class ArticleAdmin(admin.ModelAdmin):
     search_fields = ["headline", "standfirst", "slug"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["headline"]}
-    autocomplete_fields = ["section", "people", "organisations", "countries", "related"]
-    readonly_fields = ["status", "published_at", "created_at", "updated_at"]
+    autocomplete_fields = ["section", "people", "organisations", "countries", "related", "lead_image"]
+    readonly_fields = ["status", "published_at", "created_at", "updated_at", "lead_image_preview"]
     inlines = [BylineInline, CorrectionInline]
     actions = ["publish_now"]
     fieldsets = [
@@ -75,7 +76,7 @@ class ArticleAdmin(admin.ModelAdmin):
         ("Placement", {"fields": ["section", "type_of_work", "credit", "language"]}),
         (
             "Lead image",
-            {"fields": ["lead_image", "lead_image_alt", "lead_image_caption", "lead_image_credit"]},
+            {"fields": ["lead_image", "lead_image_preview"]},
         ),
         ("What this story is about", {"fields": ["tags", "people", "organisations", "countries", "related"]}),
         ("Search engines", {"fields": ["seo_title", "seo_description"], "classes": ["collapse"]}),
@@ -89,6 +90,10 @@ class ArticleAdmin(admin.ModelAdmin):
     def byline_names(self, article):
         return ", ".join(byline.person.name for byline in article.bylines.all())
 
+    @admin.display(description="preview")
+    def lead_image_preview(self, article):
+        return admin_images.thumbnail_html(article.lead_image)
+
     def save_model(self, request, obj, form, change):
         if not change:
             obj.created_by = request.user
@@ -98,6 +103,9 @@ class ArticleAdmin(admin.ModelAdmin):
     def publish_now(self, request, queryset):
         published = 0
         for article in queryset.exclude(status=Status.PUBLISHED):
+            if problems := article.publication_problems():
+                self.message_user(request, f"“{article}” was not published: {' '.join(problems)}", messages.ERROR)
+                continue
             article.status = Status.PUBLISHED
             article.published_at = article.published_at or timezone.now()
             article.save(update_fields=["status", "published_at", "updated_at"])

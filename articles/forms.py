@@ -2,7 +2,9 @@ from django import forms
 from django.urls import reverse
 from taggit.forms import TagWidget
 
-from .models import Article
+from .images import publication_problems
+from .models import Article, Status
+from .sanitize import clean_body
 
 
 class TagSuggestionWidget(TagWidget):
@@ -39,3 +41,14 @@ class ArticleAdminForm(forms.ModelForm):
             "seo_description": wide,
             "tags": TagSuggestionWidget(attrs={"class": "vLargeTextField"}),
         }
+
+    def clean(self):
+        cleaned = super().clean()
+        # A published story stays publishable: its pictures keep their alt text.
+        if self.instance.status == Status.PUBLISHED:
+            problems = publication_problems(
+                lead_image=cleaned.get("lead_image"), body=clean_body(cleaned.get("body"))
+            )
+            for problem in problems:
+                self.add_error("lead_image" if "lead image" in problem else "body", problem)
+        return cleaned
