@@ -193,6 +193,20 @@ _NOT_AN_IMAGE_HINTS = [
 ]
 
 
+_DAMAGED = (
+    "This image is damaged or incomplete (was the upload cut short?). "
+    "Export it again and retry."
+)
+
+
+def _looks_like_an_allowed_image(data: bytes) -> bool:
+    return (
+        data.startswith((b"\xff\xd8\xff", b"\x89PNG", b"GIF87a", b"GIF89a"))
+        or (data[:4] == b"RIFF" and data[8:12] == b"WEBP")
+        or data[4:12] in (b"ftypavif", b"ftypavis")
+    )
+
+
 def _what_it_looks_like(head: bytes) -> str:
     lowered = head.lstrip().lower()
     for signature, what in _NOT_AN_IMAGE_HINTS:
@@ -240,6 +254,8 @@ def check_upload(upload) -> CheckedUpload:
     except ValidationError:
         raise
     except PILImage.UnidentifiedImageError:
+        if _looks_like_an_allowed_image(data):
+            raise ValidationError(_DAMAGED, code="corrupt") from None
         raise ValidationError(
             "This file is not a %(formats)s image.%(hint)s",
             code="unsupported_format",
@@ -256,11 +272,7 @@ def check_upload(upload) -> CheckedUpload:
         # SyntaxError, EOFError, struct.error, IndexError… depending on the damage.
         # Each is the uploader's problem, never a crashed worker.
         logger.info("Refused an image upload: %r", error)
-        raise ValidationError(
-            "This image is damaged or incomplete (was the upload cut short?). "
-            "Export it again and retry.",
-            code="corrupt",
-        ) from None
+        raise ValidationError(_DAMAGED, code="corrupt") from None
 
     image_format = picture.format
     if image_format not in allowed_formats():  # e.g. MPO, reported by the JPEG opener
@@ -271,11 +283,7 @@ def check_upload(upload) -> CheckedUpload:
         )
     end = _image_end(image_format, data)
     if end is None:
-        raise ValidationError(
-            "This image is damaged or incomplete (was the upload cut short?). "
-            "Export it again and retry.",
-            code="corrupt",
-        )
+        raise ValidationError(_DAMAGED, code="corrupt")
     if end != len(data):
         raise ValidationError(
             "This file has %(extra)s bytes of other data after the image. "
@@ -473,12 +481,16 @@ def clean_pixels(picture: PILImage.Image) -> PILImage.Image:
     profile is applied (converted to sRGB) rather than dropped.
     """
     global _SRGB
-    upright = ImageOps.exif_transpose(picture) or picture
     icc = picture.info.get("icc_profile")
+    # In place: a 24 MP photo is 72 MB decoded, and a second copy is what
+    # decides peak memory.
+    ImageOps.exif_transpose(picture, in_place=True)
+    upright = picture
     has_alpha = upright.mode in ("RGBA", "LA", "PA") or (
         upright.mode == "P" and "transparency" in upright.info
     )
-    upright = upright.convert("RGBA" if has_alpha else "RGB")
+    if upright.mode != ("RGBA" if has_alpha else "RGB"):
+        upright = upright.convert("RGBA" if has_alpha else "RGB")
     if icc:
         try:
             _SRGB = _SRGB or ImageCms.createProfile("sRGB")
@@ -514,7 +526,6 @@ def ingest(checked: CheckedUpload, image: Image) -> PILImage.Image:
     The caller saves `image`; if that fails it must call `discard_file(image)`.
     """
     pixels = clean_pixels(checked.picture)
-    checked.picture.close()
     file_format, extension = ("PNG", "png") if pixels.mode == "RGBA" else ("JPEG", "jpg")
     content = encode(pixels, file_format, quality=90)
     image.width, image.height = pixels.size

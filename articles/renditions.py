@@ -144,15 +144,19 @@ def _target_size(spec: Spec, size) -> tuple[int, int]:
     return (width, max(1, round(size[1] * width / size[0])))
 
 
-def render(spec: Spec, pixels: PILImage.Image) -> tuple[bytes, int, int]:
-    """Encode `spec` from clean, upright pixels. Returns (bytes, width, height)."""
+def resize(spec: Spec, pixels: PILImage.Image) -> PILImage.Image:
+    """The pixels of `spec` (any format) from clean, upright pixels."""
     target = _target_size(spec, pixels.size)
     # reducing_gap: shrink by whole factors first (cheap), then resample the rest.
     if spec.is_crop:
         box = _crop_box(pixels.size, target, spec.focal)
-        out = pixels.resize(target, PILImage.Resampling.LANCZOS, box=box, reducing_gap=3.0)
-    else:
-        out = pixels.resize(target, PILImage.Resampling.LANCZOS, reducing_gap=3.0)
+        return pixels.resize(target, PILImage.Resampling.LANCZOS, box=box, reducing_gap=3.0)
+    return pixels.resize(target, PILImage.Resampling.LANCZOS, reducing_gap=3.0)
+
+
+def render(spec: Spec, resized: PILImage.Image) -> tuple[bytes, int, int]:
+    """Encode resized pixels in `spec`'s format. Returns (bytes, width, height)."""
+    out = resized
     if spec.format == JPEG and out.mode == "RGBA":
         flat = PILImage.new("RGB", out.size, "white")
         flat.paste(out, mask=out.getchannel("A"))
@@ -204,8 +208,8 @@ def _known(image: Image) -> dict[str, Rendition]:
     return memo
 
 
-def _store(image: Image, spec: Spec, pixels: PILImage.Image) -> Rendition:
-    content, width, height = render(spec, pixels)
+def _store(image: Image, spec: Spec, resized: PILImage.Image) -> Rendition:
+    content, width, height = render(spec, resized)
     storage = Rendition._meta.get_field("file").storage
     name = storage.save(_rendition_name(image, spec), ContentFile(content))
     try:
@@ -234,7 +238,7 @@ def get_rendition(image: Image, spec: Spec) -> Rendition:
         known[spec.name] = found
         return found
     pixels = open_original(image, at_least=_source_size_needed(image, [spec]))
-    return _store(image, spec, pixels)
+    return _store(image, spec, resize(spec, pixels))
 
 
 def ensure_renditions(image: Image, pixels: PILImage.Image | None = None) -> list[Rendition]:
@@ -247,8 +251,12 @@ def ensure_renditions(image: Image, pixels: PILImage.Image | None = None) -> lis
     missing = [spec for spec in specs if spec.name not in known]
     if missing and pixels is None:
         pixels = open_original(image, at_least=_source_size_needed(image, missing))
+    resized = {}  # WebP and fallback share one resize
     for spec in missing:
-        _store(image, spec, pixels)
+        geometry = (spec.width, spec.height, spec.focal)
+        if geometry not in resized:
+            resized[geometry] = resize(spec, pixels)
+        _store(image, spec, resized[geometry])
     return [known[spec.name] for spec in specs]
 
 
