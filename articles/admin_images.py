@@ -139,6 +139,7 @@ class ImageAdmin(admin.ModelAdmin):
     search_fields = ["title", "alt_text", "caption", "credit", "source", "tags__name"]
     date_hierarchy = "uploaded_at"
     list_per_page = 50
+    view_on_site = False  # the library is newsroom-only
     readonly_fields = ["focal_point_picker", "dimensions", "usage_list", "uploaded_by", "uploaded_at"]
 
     class Media:
