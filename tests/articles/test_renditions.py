@@ -154,3 +154,41 @@ def test_deleting_an_image_removes_its_files_once_committed(settings, django_cap
     with django_capture_on_commit_callbacks(execute=True):
         image.delete()
     assert stored_files(settings) == set()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_requests_for_a_missing_rendition_store_one_file(settings, monkeypatch):
+    from concurrent.futures import ThreadPoolExecutor
+    from threading import Barrier
+
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs a database that serves several connections at once")
+    image = make_image(pixels=(2000, 1000))
+    Rendition.objects.filter(image=image, spec="w640.webp").delete()
+    files_before = len(list(settings.MEDIA_ROOT.rglob("*.webp")))
+    both_rendered = Barrier(4)
+    real_render = renditions.render
+
+    def render_in_step(spec, resized):
+        result = real_render(spec, resized)
+        both_rendered.wait(timeout=20)  # every request has looked and found nothing
+        return result
+
+    monkeypatch.setattr(renditions, "render", render_in_step)
+
+    def request():
+        try:
+            fresh = type(image).objects.get(pk=image.pk)
+            return get_rendition(fresh, width_specs(fresh, WEBP)[1]).pk
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(4) as pool:
+        winners = set(pool.map(lambda _: request(), range(4)))
+    assert len(winners) == 1
+    assert Rendition.objects.filter(image=image, spec="w640.webp").count() == 1
+    # One new file: the three losers deleted theirs.
+    assert len(list(settings.MEDIA_ROOT.rglob("*.webp"))) == files_before + 1
+    assert decoded(Rendition.objects.get(pk=winners.pop())).size == (640, 320)
