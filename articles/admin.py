@@ -1,9 +1,9 @@
-from django.contrib import admin, messages
-from django.utils import timezone
+from django.contrib import admin
 
 from . import admin_images  # noqa: F401  (registers the image library)
+from .admin_workflow import StateListFilter, WorkflowAdminMixin
 from .forms import ArticleAdminForm
-from .models import Article, Byline, Correction, Section, Status
+from .models import Article, Byline, Correction, Section
 
 
 @admin.register(Section)
@@ -22,9 +22,20 @@ class BylineInline(admin.TabularInline):
 
 
 class CorrectionInline(admin.StackedInline):
+    """Shown, not edited: corrections are added with the workflow's button."""
+
     model = Correction
     extra = 0
     fields = ["kind", "text", "created_at"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class TagListFilter(admin.SimpleListFilter):
@@ -59,10 +70,10 @@ class AuthorListFilter(admin.SimpleListFilter):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(WorkflowAdminMixin, admin.ModelAdmin):
     form = ArticleAdminForm
-    list_display = ["headline", "section", "status", "byline_names", "published_at", "updated_at"]
-    list_filter = ["status", "section", "type_of_work", AuthorListFilter, TagListFilter, "published_at"]
+    list_display = ["headline", "section", "state", "byline_names", "published_at", "updated_at"]
+    list_filter = [StateListFilter, "section", "type_of_work", AuthorListFilter, TagListFilter, "published_at"]
     list_select_related = ["section"]
     search_fields = ["headline", "standfirst", "slug"]
     date_hierarchy = "published_at"
@@ -98,16 +109,3 @@ class ArticleAdmin(admin.ModelAdmin):
         if not change:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
-
-    @admin.action(description="Publish now", permissions=["change"])
-    def publish_now(self, request, queryset):
-        published = 0
-        for article in queryset.exclude(status=Status.PUBLISHED):
-            if problems := article.publication_problems():
-                self.message_user(request, f"“{article}” was not published: {' '.join(problems)}", messages.ERROR)
-                continue
-            article.status = Status.PUBLISHED
-            article.published_at = article.published_at or timezone.now()
-            article.save(update_fields=["status", "published_at", "updated_at"])
-            published += 1
-        self.message_user(request, f"Published {published} stories.", messages.SUCCESS)

@@ -1,9 +1,11 @@
 from django import forms
 from django.urls import reverse
+from django.utils.html import format_html
 from taggit.forms import TagWidget
 
 from .images import publication_problems
 from .models import Article, Status
+from .revisions import EditConflict
 from .sanitize import clean_body
 
 
@@ -30,6 +32,69 @@ class TagSuggestionWidget(TagWidget):
 
 
 class ArticleAdminForm(forms.ModelForm):
+    # The version this form was opened at; a save from an older one is refused.
+    base_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.conflict = None
+        if self.instance.pk:
+            self.fields["base_version"].initial = self.instance.version
+
+    def clean(self):
+        cleaned_data = super().clean()
+        crafted = {"status", "published_at", "version"} & set(self.data)
+        if crafted:
+            raise forms.ValidationError(
+                "Status and publication time change only through the workflow "
+                "buttons, never through the form.",
+                code="workflow_field",
+            )
+        if self.instance.pk:
+            self.check_version(cleaned_data.get("base_version"))
+        self.check_pictures(cleaned_data)
+        return cleaned_data
+
+    def check_pictures(self, cleaned_data):
+        """A published story stays publishable: its pictures keep their alt text."""
+        if self.instance.status != Status.PUBLISHED:
+            return
+        problems = publication_problems(
+            lead_image=cleaned_data.get("lead_image"),
+            body=clean_body(cleaned_data.get("body")),
+        )
+        for problem in problems:
+            self.add_error("lead_image" if "lead image" in problem else "body", problem)
+
+    def check_version(self, base_version):
+        # Locks the row until the admin's transaction commits, so no save can
+        # slip in between this check and the conditional UPDATE that follows.
+        current = (
+            Article.objects.select_for_update()
+            .filter(pk=self.instance.pk)
+            .values_list("version", flat=True)
+            .get()
+        )
+        if base_version == current:
+            return
+        self.conflict = EditConflict(self.instance, base_version, current)
+        # The next save is a deliberate overwrite of what they now see.
+        self.data = self.data.copy()
+        self.data[self.add_prefix("base_version")] = current
+        link = reverse(
+            "admin:articles_article_revision", args=[self.instance.pk, current]
+        )
+        raise forms.ValidationError(
+            format_html(
+                "{} Your text is still below and nothing was saved. "
+                '<a href="{}">See their version</a>, then save again to replace it '
+                "with yours.",
+                self.conflict.message,
+                link,
+            ),
+            code="edit_conflict",
+        )
+
     class Meta:
         model = Article
         fields = "__all__"
@@ -41,14 +106,3 @@ class ArticleAdminForm(forms.ModelForm):
             "seo_description": wide,
             "tags": TagSuggestionWidget(attrs={"class": "vLargeTextField"}),
         }
-
-    def clean(self):
-        cleaned = super().clean()
-        # A published story stays publishable: its pictures keep their alt text.
-        if self.instance.status == Status.PUBLISHED:
-            problems = publication_problems(
-                lead_image=cleaned.get("lead_image"), body=clean_body(cleaned.get("body"))
-            )
-            for problem in problems:
-                self.add_error("lead_image" if "lead image" in problem else "body", problem)
-        return cleaned

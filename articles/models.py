@@ -204,6 +204,9 @@ class Article(models.Model):
         default=default_language,
         help_text="Language code of the story, e.g. “en” or “fr”.",
     )
+    # Bumped by every save, checked by the next one: two people editing the
+    # same story cannot silently overwrite each other (articles/revisions.py).
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = ArticleQuerySet.as_manager()
 
@@ -219,6 +222,12 @@ class Article(models.Model):
             )
         ]
         indexes = [models.Index(fields=["status", "published_at"])]
+        permissions = [
+            ("publish_article", "Can publish, schedule, unschedule and send back stories"),
+            ("withdraw_article", "Can withdraw stories and return them to draft"),
+            ("correct_article", "Can add corrections and updates to published stories"),
+            ("edit_any_article", "Can edit any story in any state"),
+        ]
 
     def __str__(self):
         return self.headline
@@ -268,6 +277,50 @@ class Article(models.Model):
         url = get_rendition(self.lead_image, social_card_spec(self.lead_image)).url
         return url if "://" in url else settings.NEWSROOM_SITE_URL + url
 
+    # Transitions: thin doors into articles/workflow.py, which holds the rules.
+
+    @property
+    def state(self):
+        """Draft, in review, scheduled, published or withdrawn, as of now."""
+        from . import workflow
+
+        return workflow.state_of(self)
+
+    def submit(self, *, by):
+        from . import workflow
+
+        return workflow.submit(self, by=by)
+
+    def send_back(self, *, by, note):
+        from . import workflow
+
+        return workflow.send_back(self, by=by, note=note)
+
+    def publish(self, *, by, at=None):
+        from . import workflow
+
+        return workflow.publish(self, by=by, at=at)
+
+    def unschedule(self, *, by):
+        from . import workflow
+
+        return workflow.unschedule(self, by=by)
+
+    def withdraw(self, *, by, reason):
+        from . import workflow
+
+        return workflow.withdraw(self, by=by, reason=reason)
+
+    def redraft(self, *, by):
+        from . import workflow
+
+        return workflow.redraft(self, by=by)
+
+    def add_correction(self, *, by, text, kind="correction"):
+        from . import workflow
+
+        return workflow.add_correction(self, by=by, text=text, kind=kind)
+
     @property
     def title_for_search_engines(self):
         return self.seo_title or self.headline
@@ -315,3 +368,87 @@ class Correction(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()}, {self.created_at:%Y-%m-%d}"
+
+
+class ArticleEvent(models.Model):
+    """One line of a story's audit trail: who moved it, when, from where to where."""
+
+    class Action(models.TextChoices):
+        SUBMIT = "submit", "Submitted for review"
+        SEND_BACK = "send-back", "Sent back"
+        PUBLISH = "publish", "Published"
+        SCHEDULE = "schedule", "Scheduled"
+        UNSCHEDULE = "unschedule", "Unscheduled"
+        WITHDRAW = "withdraw", "Withdrawn"
+        REDRAFT = "redraft", "Returned to draft"
+        CORRECT = "correct", "Correction added"
+        RESTORE = "restore", "Revision restored"
+        WENT_LIVE = "went-live", "Went live on schedule"
+        SHARE = "share", "Share link created"
+        UNSHARE = "unshare", "Share link revoked"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(max_length=20, choices=Action.choices)
+    from_state = models.CharField(max_length=20)
+    to_state = models.CharField(max_length=20)
+    note = models.TextField(blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = "story event"
+        verbose_name_plural = "story events"
+
+    def __str__(self):
+        return f"{self.get_action_display()}, {self.at:%Y-%m-%d %H:%M}"
+
+
+class Revision(models.Model):
+    """A full copy of a story as one save left it, bylines and links included."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="revisions")
+    version = models.PositiveIntegerField()
+    snapshot = models.JSONField()
+    note = models.CharField(max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-version"]
+        verbose_name = "revision"
+        verbose_name_plural = "revisions"
+        constraints = [
+            models.UniqueConstraint(fields=["article", "version"], name="one_revision_per_version")
+        ]
+
+    def __str__(self):
+        return f"Version {self.version}"
+
+
+def new_preview_key():
+    import secrets
+
+    return secrets.token_urlsafe(24)
+
+
+class PreviewLink(models.Model):
+    """The story's share-preview link; deleting or replacing it kills old links."""
+
+    article = models.OneToOneField(Article, on_delete=models.CASCADE, related_name="preview_link")
+    key = models.CharField(max_length=64, default=new_preview_key)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "share-preview link"
+        verbose_name_plural = "share-preview links"
+
+    def __str__(self):
+        return f"Share link for {self.article}"

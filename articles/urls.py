@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from . import views
+from . import previews, views
 
 
 class TwoDigitConverter:
@@ -29,4 +29,5 @@ urlpatterns = [
     path("<yyyy:year>/<dd:month>/<dd:day>/<slug:slug>/", views.ArticleDetailView.as_view(), name="detail"),
     path("section/<slug:slug>/", views.SectionView.as_view(), name="section"),
     path("tag/<slug:slug>/", views.TagView.as_view(), name="tag"),
+    path("preview/<str:token>/", previews.shared_preview, name="shared-preview"),
 ]

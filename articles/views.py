@@ -1,11 +1,13 @@
 from django.db.models import Prefetch
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
 from django.views.generic import DetailView, ListView
 from taggit.models import Tag
 
 from people.models import Person, Role
 
-from .models import Article, Section
+from .models import Article, Section, Status
 
 
 class HomeView(ListView):
@@ -42,7 +44,14 @@ class ArticleDetailView(DetailView):
         )
 
     def get(self, request, *args, **kwargs):
-        self.object = self.get_object()
+        try:
+            self.object = self.get_object()
+        except Http404:
+            # A withdrawn story says so (410 Gone); anything else not public is
+            # indistinguishable from a story that never existed.
+            if Article.objects.filter(slug=kwargs["slug"], status=Status.WITHDRAWN).exists():
+                return TemplateResponse(request, "articles/article_gone.html", status=410)
+            raise
         # A story has one address; any other date in the URL is sent there.
         if request.path != self.object.get_absolute_url():
             return redirect(self.object, permanent=True)

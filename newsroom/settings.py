@@ -155,6 +155,8 @@ USE_I18N = True
 NEWSROOM_PUBLICATION_NAME = os.environ.get("NEWSROOM_PUBLICATION_NAME", "Newsroom")
 NEWSROOM_GOOGLE_NEWS_URL = os.environ.get("NEWSROOM_GOOGLE_NEWS_URL", "")
 NEWSROOM_SITE_URL = os.environ.get("NEWSROOM_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# How long a share-preview link to a draft works (docs/workflow.md).
+NEWSROOM_SHARE_PREVIEW_HOURS = env_int("NEWSROOM_SHARE_PREVIEW_HOURS", 48)
 
 # --- Security -------------------------------------------------------------------
 

@@ -1,4 +1,7 @@
+from importlib import import_module
+
 import pytest
+from django.apps import apps as django_apps
 
 from tests.factories import (
     make_article,
@@ -41,3 +44,13 @@ def published_story(db):
 @pytest.fixture
 def draft_story(db):
     return make_article(headline="Minister resigns over leaks", status="draft")
+
+
+@pytest.fixture
+def newsroom_roles(transactional_db):
+    """The Editors and Journalists groups, for tests whose database was flushed.
+
+    A flush empties what data migrations wrote; this runs that migration's code again.
+    """
+    migration = import_module("articles.migrations.0003_editor_and_journalist_groups")
+    migration.set_up_groups(django_apps)

@@ -36,6 +36,15 @@ def make_journalist(username=None, **fields):
     )
 
 
+def make_superuser(username=None, **fields):
+    return make_user(username or f"admin{_n()}", is_staff=True, is_superuser=True, **fields)
+
+
+def make_author(user, **fields):
+    """The byline-able Person of a staff account."""
+    return make_person(user.get_full_name() or user.get_username(), user=user, **fields)
+
+
 def make_section(name=None, **fields):
     name = name or f"Section {_n()}"
     fields.setdefault("slug", name.lower().replace(" ", "-"))

@@ -3,9 +3,23 @@
 import pytest
 from django.urls import reverse
 
-from tests.factories import country, make_article, make_organisation, make_person, make_role
+from tests.factories import (
+    country,
+    make_article,
+    make_editor,
+    make_organisation,
+    make_person,
+    make_role,
+)
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(params=["superuser", "editor"])
+def staff_client(request, client, admin_user):
+    """Each page loads for a superuser and for a member of the Editors group."""
+    client.force_login(admin_user if request.param == "superuser" else make_editor())
+    return client
 
 
 @pytest.fixture
@@ -43,25 +57,25 @@ MODELS = [
 
 
 @pytest.mark.parametrize("model", MODELS)
-def test_change_list_loads(admin_client, newsroom_rows, model):
+def test_change_list_loads(staff_client, newsroom_rows, model):
     app, name = model.split(".")
-    response = admin_client.get(reverse(f"admin:{app}_{name}_changelist"))
+    response = staff_client.get(reverse(f"admin:{app}_{name}_changelist"))
     assert response.status_code == 200
 
 
 @pytest.mark.parametrize("model", MODELS)
-def test_change_form_loads(admin_client, newsroom_rows, model):
+def test_change_form_loads(staff_client, newsroom_rows, model):
     app, name = model.split(".")
-    response = admin_client.get(
+    response = staff_client.get(
         reverse(f"admin:{app}_{name}_change", args=[newsroom_rows[model].pk])
     )
     assert response.status_code == 200
 
 
 @pytest.mark.parametrize("model", [m for m in MODELS if m != "people.country"])
-def test_add_form_loads(admin_client, newsroom_rows, model):
+def test_add_form_loads(staff_client, newsroom_rows, model):
     app, name = model.split(".")
-    assert admin_client.get(reverse(f"admin:{app}_{name}_add")).status_code == 200
+    assert staff_client.get(reverse(f"admin:{app}_{name}_add")).status_code == 200
 
 
 def test_change_list_search_finds_a_story_by_headline(admin_client, newsroom_rows):

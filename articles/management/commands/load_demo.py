@@ -9,10 +9,9 @@ from collections import Counter
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
-from django.db.models import Q
 from django.urls import reverse
 
 from articles.demo import entities, stories
@@ -26,33 +25,11 @@ REFUSAL = (
 
 
 def set_up_groups(users_by_group):
-    """Put the demo editor and journalist in their groups, with working permissions.
-
-    Interim: a data migration will own the Editors and Journalists permissions.
-    When it lands, this shrinks to the get_or_create and the `groups.add`. Adds
-    only (never removes), so it cannot undo what such a migration grants.
-    """
-    editors, _ = Group.objects.get_or_create(name="Editors")
-    journalists, _ = Group.objects.get_or_create(name="Journalists")
-    editors.permissions.add(
-        *Permission.objects.filter(content_type__app_label__in=["articles", "people"])
-    )
-    journalists.permissions.add(
-        *Permission.objects.filter(
-            Q(
-                content_type__app_label="articles",
-                codename__in=["add_article", "change_article", "view_article"],
-            )
-            # Bylines are edited inline on the story page; without these a
-            # journalist could not put their own name on a story.
-            | Q(content_type__app_label="articles", content_type__model="byline")
-            | Q(content_type__app_label="people", codename__startswith="view_")
-        )
-    )
-    groups = {"Editors": editors, "Journalists": journalists}
+    """Put the demo editor and journalist in the groups the data migration made."""
     for name, users in users_by_group.items():
+        group = Group.objects.get(name=name)
         for user in users:
-            user.groups.add(groups[name])
+            user.groups.add(group)
 
 
 def _lines(items):

@@ -1,0 +1,345 @@
+"""The story admin's workflow: permissions per story, transition buttons, history,
+revisions, previews and share links.
+
+Views here handle HTTP only; the rules live in `workflow.py` and `revisions.py`.
+Every view answers 404 to a user who may not open the story, as the public site
+does, so a side door never confirms that a draft exists.
+"""
+
+from django import forms
+from django.conf import settings
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.views.decorators.http import require_POST
+
+from . import previews, revisions, workflow
+from .models import Article, ArticleEvent, Correction, PreviewLink, Revision
+from .workflow import State, TransitionNotAllowed
+
+STATE_COLOURS = {
+    State.DRAFT: "#6c757d",
+    State.IN_REVIEW: "#b58100",
+    State.SCHEDULED: "#0b5ed7",
+    State.PUBLISHED: "#198754",
+    State.WITHDRAWN: "#b02a37",
+}
+
+
+def state_badge(article):
+    state = workflow.state_of(article)
+    return format_html(
+        '<span class="story-state" data-state="{}" style="display:inline-block;padding:.15em .6em;'
+        'border-radius:1em;color:#fff;background:{};font-weight:bold">{}</span>',
+        state.value,
+        STATE_COLOURS[state],
+        state.label,
+    )
+
+
+class StateListFilter(admin.SimpleListFilter):
+    title = "state"
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return State.choices
+
+    def queryset(self, request, queryset):
+        now = timezone.now()
+        value = self.value()
+        if value == State.SCHEDULED:
+            return queryset.filter(status=State.PUBLISHED, published_at__gt=now)
+        if value == State.PUBLISHED:
+            return queryset.published(at=now)
+        if value in State.values:
+            return queryset.filter(status=value)
+        return queryset
+
+
+class ScheduleForm(forms.Form):
+    at = forms.DateTimeField(input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"])
+
+
+class WorkflowAdminMixin:
+    """Mixed into `ArticleAdmin`; see the module docstring."""
+
+    change_form_template = "admin/articles/article/change_form.html"
+
+    # --- Who may see and change which story --------------------------------------
+
+    def get_queryset(self, request):
+        return workflow.stories_visible_to(request.user, super().get_queryset(request))
+
+    def has_view_permission(self, request, obj=None):
+        if obj is not None:
+            return workflow.can_view(request.user, obj)
+        return super().has_view_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None:
+            return workflow.can_edit(request.user, obj)
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return workflow.is_editor(request.user) and super().has_delete_permission(request, obj)
+
+    def has_publish_permission(self, request):
+        return request.user.has_perm("articles.publish_article")
+
+    def view_on_site(self, obj):
+        if obj.is_published():
+            return obj.get_absolute_url()
+        return reverse("admin:articles_article_preview", args=[obj.pk])
+
+    @admin.display(description="state", ordering="status")
+    def state(self, article):
+        return state_badge(article)
+
+    # --- Saving: one version, one revision ---------------------------------------------
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or not self.has_change_permission(request, obj):
+            return fieldsets
+        (name, options), *rest = fieldsets
+        return [(name, {**options, "fields": [*options["fields"], "base_version"]}), *rest]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            revisions.save_edit(obj, base_version=form.cleaned_data["base_version"])
+        else:
+            super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        revisions.record_revision(form.instance, by=request.user)
+
+    @admin.action(description="Publish now", permissions=["publish"])
+    def publish_now(self, request, queryset):
+        published = 0
+        for article in queryset:
+            try:
+                workflow.publish(article, by=request.user)
+            except TransitionNotAllowed as refusal:
+                self.message_user(request, str(refusal), messages.ERROR)
+            else:
+                published += 1
+        self.message_user(request, f"Published {published} stories.", messages.SUCCESS)
+
+    # --- The story page ----------------------------------------------------------------
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        extra_context = extra_context or {}
+        if object_id:
+            article = self.get_object(request, object_id)
+            if article is not None and workflow.can_view(request.user, article):
+                extra_context.update(self.workflow_context(request, article))
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def workflow_context(self, request, article):
+        events = list(article.events.select_related("by").order_by("-at", "-pk")[:8])
+        last_note = None
+        if article.status == "draft" and events and events[0].action == ArticleEvent.Action.SEND_BACK:
+            last_note = events[0]
+        link = PreviewLink.objects.filter(article=article).first()
+        return {
+            "workflow": {
+                "state": workflow.state_of(article),
+                "badge": state_badge(article),
+                "allowed": workflow.allowed_transitions(request.user, article),
+                "events": events,
+                "revisions": article.revisions.select_related("created_by")[:5],
+                "last_note": last_note,
+                "time_zone": settings.TIME_ZONE,
+                "now": timezone.localtime(),
+                "correction_kinds": Correction.Kind.choices,
+                "share_link": link,
+                "share_url": previews.share_url(link) if link else None,
+                "share_expires_at": previews.expires_at(link) if link else None,
+                "share_expired": previews.is_expired(link) if link else False,
+                "can_share": workflow.can_view(request.user, article) and not article.is_published(),
+            }
+        }
+
+    # --- Secondary views ------------------------------------------------------------------
+
+    def get_urls(self):
+        def view(func):
+            return self.admin_site.admin_view(func)
+
+        return [
+            path(
+                "<int:pk>/workflow/<str:name>/",
+                view(self.transition_view),
+                name="articles_article_transition",
+            ),
+            path("<int:pk>/preview/", view(self.preview_view), name="articles_article_preview"),
+            path("<int:pk>/share/", view(self.share_view), name="articles_article_share"),
+            path(
+                "<int:pk>/revisions/",
+                view(self.revisions_view),
+                name="articles_article_revisions",
+            ),
+            path(
+                "<int:pk>/revisions/<int:version>/",
+                view(self.revision_view),
+                name="articles_article_revision",
+            ),
+            path(
+                "<int:pk>/revisions/<int:version>/preview/",
+                view(self.revision_preview_view),
+                name="articles_article_revision_preview",
+            ),
+            path(
+                "<int:pk>/revisions/<int:version>/restore/",
+                view(self.restore_view),
+                name="articles_article_restore",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _story(self, request, pk):
+        """The story, if this user may open it; otherwise 404, as if it did not exist."""
+        article = get_object_or_404(Article, pk=pk)
+        if not workflow.can_view(request.user, article):
+            raise Http404("No story matches the given query.")
+        return article
+
+    def _back(self, article):
+        return redirect("admin:articles_article_change", article.pk)
+
+    def transition_view(self, request, pk, name):
+        return require_POST(self._transition)(request, pk, name)
+
+    def _transition(self, request, pk, name):
+        article = self._story(request, pk)
+        if name not in workflow.TRANSITIONS:
+            raise Http404("No such transition.")
+        try:
+            kwargs = self._transition_arguments(request, name)
+            event = getattr(workflow, name)(article, by=request.user, **kwargs)
+        except workflow.PermissionRefused as refusal:
+            raise PermissionDenied(str(refusal))
+        except TransitionNotAllowed as refusal:
+            self.message_user(request, str(refusal), messages.ERROR)
+        else:
+            self.message_user(
+                request, f"“{article}”: {event.get_action_display().lower()}.", messages.SUCCESS
+            )
+        return self._back(article)
+
+    def _transition_arguments(self, request, name):
+        post = request.POST
+        if name == "send_back":
+            return {"note": post.get("note", "")}
+        if name == "withdraw":
+            return {"reason": post.get("reason", "")}
+        if name == "add_correction":
+            return {"text": post.get("text", ""), "kind": post.get("kind", "correction")}
+        if name == "publish" and post.get("at"):
+            form = ScheduleForm({"at": post["at"]})
+            if not form.is_valid():
+                raise TransitionNotAllowed(
+                    f"“{post['at']}” is not a date and time; nothing was changed."
+                )
+            return {"at": form.cleaned_data["at"]}
+        return {}
+
+    def preview_view(self, request, pk):
+        article = self._story(request, pk)
+        article = (
+            Article.objects.select_related("section")
+            .with_bylines()
+            .prefetch_related("tags", "people", "organisations", "countries", "corrections")
+            .get(pk=article.pk)
+        )
+        return previews.render_preview(request, article)
+
+    def share_view(self, request, pk):
+        return require_POST(self._share)(request, pk)
+
+    def _share(self, request, pk):
+        article = self._story(request, pk)
+        with transaction.atomic():
+            PreviewLink.objects.filter(article=article).delete()
+            state = workflow.state_of(article)
+            if request.POST.get("action") == "revoke":
+                action, message = ArticleEvent.Action.UNSHARE, "Share link revoked."
+            else:
+                PreviewLink.objects.create(article=article, created_by=request.user)
+                action, message = ArticleEvent.Action.SHARE, "New share link made; old links no longer work."
+            ArticleEvent.objects.create(
+                article=article, action=action, from_state=state, to_state=state, by=request.user
+            )
+        self.message_user(request, message, messages.SUCCESS)
+        return self._back(article)
+
+    def revisions_view(self, request, pk):
+        """The audit trail and every revision of one story."""
+        article = self._story(request, pk)
+        return TemplateResponse(
+            request,
+            "admin/articles/article/revisions.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "original": article,
+                "title": f"History of “{article}”",
+                "badge": state_badge(article),
+                "events": article.events.select_related("by").order_by("-at", "-pk"),
+                "revisions": article.revisions.select_related("created_by"),
+            },
+        )
+
+    def _revision(self, request, pk, version):
+        article = self._story(request, pk)
+        return article, get_object_or_404(Revision, article=article, version=version)
+
+    def revision_view(self, request, pk, version):
+        """One revision, with what changed between it and the current version."""
+        article, revision = self._revision(request, pk, version)
+        current = revisions.snapshot(article)
+        response = TemplateResponse(
+            request,
+            "admin/articles/article/revision.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "original": article,
+                "title": f"Version {revision.version} of “{article}”",
+                "revision": revision,
+                "is_current": revision.version == article.version,
+                "changes": revisions.diff(revision.snapshot, current),
+                "can_restore": workflow.can_edit(request.user, article)
+                and revision.version != article.version,
+            },
+        )
+        return previews.mark_private(response)
+
+    def revision_preview_view(self, request, pk, version):
+        article, revision = self._revision(request, pk, version)
+        return previews.render_preview(
+            request, revisions.preview_article(revision), label=f"Preview of version {version}"
+        )
+
+    def restore_view(self, request, pk, version):
+        return require_POST(self._restore)(request, pk, version)
+
+    def _restore(self, request, pk, version):
+        article, revision = self._revision(request, pk, version)
+        try:
+            new = revisions.restore(revision, by=request.user)
+        except workflow.PermissionRefused as refusal:
+            raise PermissionDenied(str(refusal))
+        self.message_user(
+            request,
+            f"Version {version} restored; it is now version {new.version}.",
+            messages.SUCCESS,
+        )
+        return self._back(article)

@@ -1,0 +1,375 @@
+"""The editorial workflow: who may do what to a story, and each move between states.
+
+Every transition runs in the same order (STYLE.md §3): lock the row; check the
+current state and the user's permission, raising `TransitionNotAllowed` before any
+field changes; set the fields and save with `update_fields`; record one
+`ArticleEvent`; schedule side effects with `transaction.on_commit`. Admin views,
+public views and management commands all ask `can_view`, `can_edit` and
+`allowed_transitions` here, so there is one rule to audit.
+
+A scheduled story is a published story whose `published_at` lies ahead: the
+visibility rule (`Article.objects.published()`) makes it public on time.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+from functools import partial
+
+import django.dispatch
+from django.contrib.auth.models import AnonymousUser
+from django.db import models, transaction
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from . import notifications
+from .models import Article, ArticleEvent, Byline, Correction, Status
+
+Action = ArticleEvent.Action
+
+# Sent after commit when a story becomes visible to readers (publish now, or a
+# scheduled story noticed by `publish_due`): the hook for cache purges and pings.
+story_went_live = django.dispatch.Signal()
+
+
+class TransitionNotAllowed(Exception):
+    """A transition was refused; nothing was changed."""
+
+
+class PermissionRefused(TransitionNotAllowed):
+    """The user may not make this transition on this story."""
+
+
+class State(models.TextChoices):
+    """What the newsroom sees; `Status` plus "scheduled", worked out at read time."""
+
+    DRAFT = "draft", "Draft"
+    IN_REVIEW = "in-review", "In review"
+    SCHEDULED = "scheduled", "Scheduled"
+    PUBLISHED = "published", "Published"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+def state_of(article: Article, at: datetime | None = None) -> State:
+    """The story's state at `at` (default: now); matches `Article.is_published`."""
+    if article.status == Status.PUBLISHED:
+        at = at or timezone.now()
+        return State.PUBLISHED if article.is_published(at) else State.SCHEDULED
+    return State(article.status)
+
+
+# --- Permissions -----------------------------------------------------------------
+
+
+def _is_staff(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active and user.is_staff)
+
+
+def is_editor(user) -> bool:
+    return _is_staff(user) and user.has_perm("articles.edit_any_article")
+
+
+def is_author(user, article: Article) -> bool:
+    """The user started the story or has a byline on it."""
+    if not _is_staff(user):
+        return False
+    if article.pk is None or article.created_by_id == user.pk:
+        return True
+    return article.bylines.filter(person__user=user).exists()
+
+
+def can_view(user, article: Article) -> bool:
+    """May open the story in the newsroom: its form, previews, history, revisions."""
+    if is_editor(user):
+        return True
+    return user.has_perm("articles.view_article") and is_author(user, article)
+
+
+def can_edit(user, article: Article) -> bool:
+    """May change the story's text: editors always, authors only while it is a draft."""
+    if is_editor(user):
+        return True
+    return (
+        _is_staff(user)
+        and user.has_perm("articles.change_article")
+        and article.status == Status.DRAFT
+        and is_author(user, article)
+    )
+
+
+def stories_visible_to(user, queryset=None):
+    """The stories `user` may open in the newsroom (editors: all; authors: their own)."""
+    queryset = Article.objects.all() if queryset is None else queryset
+    if is_editor(user):
+        return queryset
+    if not _is_staff(user) or not user.has_perm("articles.view_article"):
+        return queryset.none()
+    bylined = Byline.objects.filter(article=OuterRef("pk"), person__user=user)
+    return queryset.filter(Q(created_by=user) | Q(Exists(bylined)))
+
+
+@dataclass(frozen=True)
+class Transition:
+    name: str
+    label: str
+    sources: frozenset
+    permission: str | None  # None: whoever may edit the story
+
+    def refusal(self, user, article: Article, at: datetime) -> TransitionNotAllowed | None:
+        state = state_of(article, at)
+        if self.permission is None:
+            if not can_edit(user, article):
+                return PermissionRefused(f"You may not {self.label.lower()} “{article}”.")
+        elif not (_is_staff(user) and user.has_perm(self.permission)):
+            return PermissionRefused(f"You may not {self.label.lower()}: editors only.")
+        if state not in self.sources:
+            allowed = " or ".join(sorted(State(s).label.lower() for s in self.sources))
+            return TransitionNotAllowed(
+                f"“{article}” is {state.label.lower()}; only a story that is "
+                f"{allowed} can be {self.past_tense}."
+            )
+        return None
+
+    @property
+    def past_tense(self) -> str:
+        return PAST_TENSE[self.name]
+
+
+TRANSITIONS = {
+    t.name: t
+    for t in [
+        Transition("submit", "Submit for review", frozenset({State.DRAFT}), None),
+        Transition(
+            "send_back", "Send back", frozenset({State.IN_REVIEW}), "articles.publish_article"
+        ),
+        Transition(
+            "publish",
+            "Publish",
+            frozenset({State.DRAFT, State.IN_REVIEW, State.SCHEDULED}),
+            "articles.publish_article",
+        ),
+        Transition(
+            "unschedule", "Unschedule", frozenset({State.SCHEDULED}), "articles.publish_article"
+        ),
+        Transition(
+            "withdraw", "Withdraw", frozenset({State.PUBLISHED}), "articles.withdraw_article"
+        ),
+        Transition(
+            "redraft",
+            "Return to draft",
+            frozenset({State.WITHDRAWN}),
+            "articles.withdraw_article",
+        ),
+        Transition(
+            "add_correction",
+            "Add a correction",
+            frozenset({State.PUBLISHED}),
+            "articles.correct_article",
+        ),
+    ]
+}
+PAST_TENSE = {
+    "submit": "submitted for review",
+    "send_back": "sent back",
+    "publish": "published or scheduled",
+    "unschedule": "unscheduled",
+    "withdraw": "withdrawn",
+    "redraft": "returned to draft",
+    "add_correction": "corrected",
+}
+
+
+def check(name: str, user, article: Article, at: datetime | None = None) -> None:
+    """Raise `TransitionNotAllowed` unless `user` may make transition `name` now."""
+    refusal = TRANSITIONS[name].refusal(user or AnonymousUser(), article, at or timezone.now())
+    if refusal is not None:
+        raise refusal
+
+
+def allowed_transitions(user, article: Article, at: datetime | None = None) -> list[str]:
+    """The transitions `user` may make on `article` now, in workflow order."""
+    at = at or timezone.now()
+    return [
+        name
+        for name, transition in TRANSITIONS.items()
+        if transition.refusal(user or AnonymousUser(), article, at) is None
+    ]
+
+
+# --- Transitions -------------------------------------------------------------------
+
+
+def _run(article: Article, name: str, by, change, *, note: str = "", at=None) -> ArticleEvent:
+    """Lock, check, change, record one event, and queue notifications after commit.
+
+    `change(story, now)` sets fields on the locked row and returns
+    `(action, update_fields)`.
+    """
+    with transaction.atomic():
+        story = Article.objects.select_for_update().get(pk=article.pk)
+        now = timezone.now()
+        check(name, by, story, now)
+        before = state_of(story, now)
+        action, fields = change(story, now)
+        # auto_now moves `updated_at` on every transition, corrections included.
+        story.save(update_fields={*fields, "updated_at"})
+        event = ArticleEvent.objects.create(
+            article=story,
+            action=action,
+            from_state=before,
+            to_state=state_of(story, now),
+            note=note,
+            by=by,
+            at=now,
+        )
+        # robust: a mail server or a receiver failing must not undo the decision.
+        transaction.on_commit(partial(notifications.notify, event.pk), robust=True)
+        if event.to_state == State.PUBLISHED and before != State.PUBLISHED:
+            transaction.on_commit(
+                partial(story_went_live.send, sender=Article, article=story), robust=True
+            )
+    article.refresh_from_db()
+    return event
+
+
+def _required(text: str, what: str) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise TransitionNotAllowed(f"Please write {what}; it is required.")
+    return text
+
+
+def submit(article: Article, *, by) -> ArticleEvent:
+    """Author or editor: draft → in review. Editors are told by email."""
+
+    def change(story, now):
+        story.status = Status.IN_REVIEW
+        return Action.SUBMIT, ["status"]
+
+    return _run(article, "submit", by, change)
+
+
+def send_back(article: Article, *, by, note: str) -> ArticleEvent:
+    """Editors: in review → draft, with a note to the authors saying what to fix."""
+    note = _required(note, "a note for the authors")
+
+    def change(story, now):
+        story.status = Status.DRAFT
+        return Action.SEND_BACK, ["status"]
+
+    return _run(article, "send_back", by, change, note=note)
+
+
+def publish(article: Article, *, by, at: datetime | None = None) -> ArticleEvent:
+    """Editors: draft, in review or scheduled → published now, or scheduled if `at` is ahead."""
+    if at is not None and timezone.is_naive(at):
+        raise TransitionNotAllowed("The publication time needs a time zone.")
+
+    def change(story, now):
+        # Pictures need alt text before readers see them (articles/images.py).
+        if problems := story.publication_problems():
+            raise TransitionNotAllowed(" ".join(problems))
+        story.status = Status.PUBLISHED
+        story.published_at = at or now
+        action = Action.SCHEDULE if story.published_at > now else Action.PUBLISH
+        return action, ["status", "published_at"]
+
+    return _run(article, "publish", by, change)
+
+
+def unschedule(article: Article, *, by) -> ArticleEvent:
+    """Editors: scheduled → draft; the story will not go live."""
+
+    def change(story, now):
+        story.status, story.published_at = Status.DRAFT, None
+        return Action.UNSCHEDULE, ["status", "published_at"]
+
+    return _run(article, "unschedule", by, change)
+
+
+def withdraw(article: Article, *, by, reason: str) -> ArticleEvent:
+    """Editors: published → withdrawn; its address then answers 410 Gone."""
+    reason = _required(reason, "the reason for withdrawing the story")
+
+    def change(story, now):
+        story.status = Status.WITHDRAWN
+        return Action.WITHDRAW, ["status"]
+
+    return _run(article, "withdraw", by, change, note=reason)
+
+
+def redraft(article: Article, *, by) -> ArticleEvent:
+    """Editors: withdrawn → draft, to be reworked and published again."""
+
+    def change(story, now):
+        story.status, story.published_at = Status.DRAFT, None
+        return Action.REDRAFT, ["status", "published_at"]
+
+    return _run(article, "redraft", by, change)
+
+
+def add_correction(article: Article, *, by, text: str, kind: str = "correction") -> ArticleEvent:
+    """Editors: a dated public correction or update on a live story; moves its "updated" time."""
+    text = _required(text, "the text of the correction")
+    if kind not in Correction.Kind.values:
+        raise TransitionNotAllowed(f"Unknown kind of note: {kind!r}.")
+
+    def change(story, now):
+        Correction.objects.create(article=story, kind=kind, text=text, created_at=now)
+        return Action.CORRECT, []
+
+    return _run(article, "add_correction", by, change, note=text)
+
+
+def mark_due_stories_live(at: datetime | None = None) -> list[ArticleEvent]:
+    """Record "went live" once for every scheduled story whose time has come.
+
+    Bookkeeping only: readers already see the story (the visibility rule needs no
+    worker). Idempotent and safe under concurrent runs: each story is locked and
+    re-checked, so a second run, or a parallel one, records nothing new.
+    """
+    at = at or timezone.now()
+    events = []
+    for pk in _due_story_ids(at):
+        with transaction.atomic():
+            story = Article.objects.select_for_update().get(pk=pk)
+            if not story.is_published(at) or _latest_schedule_action(story) != Action.SCHEDULE:
+                continue
+            event = ArticleEvent.objects.create(
+                article=story,
+                action=Action.WENT_LIVE,
+                from_state=State.SCHEDULED,
+                to_state=State.PUBLISHED,
+                at=at,
+            )
+            transaction.on_commit(
+                partial(notifications.notify, event.pk), robust=True
+            )
+            transaction.on_commit(
+                partial(story_went_live.send, sender=Article, article=story), robust=True
+            )
+            events.append(event)
+    return events
+
+
+_SCHEDULE_ACTIONS = [Action.SCHEDULE, Action.PUBLISH, Action.UNSCHEDULE, Action.WENT_LIVE]
+
+
+def _latest_schedule_action(story: Article):
+    return (
+        story.events.filter(action__in=_SCHEDULE_ACTIONS)
+        .order_by("-at", "-pk")
+        .values_list("action", flat=True)
+        .first()
+    )
+
+
+def _due_story_ids(at: datetime) -> list[int]:
+    latest = ArticleEvent.objects.filter(
+        article=OuterRef("pk"), action__in=_SCHEDULE_ACTIONS
+    ).order_by("-at", "-pk")
+    return list(
+        Article.objects.published(at=at)
+        .annotate(latest_action=models.Subquery(latest.values("action")[:1]))
+        .filter(latest_action=Action.SCHEDULE)
+        .values_list("pk", flat=True)
+    )

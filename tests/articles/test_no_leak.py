@@ -1,0 +1,99 @@
+"""Nothing unpublished reaches a public page, whoever is browsing."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from articles.models import PreviewLink
+from articles import previews
+from tests.articles.workflow_stories import story_in
+from tests.factories import (
+    country,
+    make_author,
+    make_editor,
+    make_journalist,
+    make_organisation,
+    make_person,
+    make_section,
+)
+
+pytestmark = pytest.mark.django_db
+HIDDEN_STATES = ["draft", "in-review", "scheduled", "withdrawn"]
+
+
+@pytest.fixture
+def newsroom():
+    journalist = make_journalist()
+    author = make_author(journalist)
+    person, organisation = make_person("Mark Esper"), make_organisation("NATO")
+    section = make_section("Defence")
+    links = dict(
+        section=section,
+        authors=[author],
+        people=[person],
+        organisations=[organisation],
+        countries=[country("MA")],
+        tags=["roadmap"],
+    )
+    public = story_in("published", headline="PUBLIC-story", **links)
+    hidden = {state: story_in(state, headline=f"HIDDEN-{state}", **links) for state in HIDDEN_STATES}
+    pages = [
+        reverse("articles:home"),
+        section.get_absolute_url(),
+        reverse("articles:tag", args=["roadmap"]),
+        reverse("people:person", args=[person.slug]),
+        reverse("people:author", args=[author.slug]),
+        reverse("people:organisation", args=[organisation.slug]),
+        reverse("people:country", args=["ma"]),
+    ]
+    return {"journalist": journalist, "public": public, "hidden": hidden, "pages": pages}
+
+
+def readers(newsroom):
+    journalist = Client()
+    journalist.force_login(newsroom["journalist"])  # the hidden stories' own author
+    editor = Client()
+    editor.force_login(make_editor())
+    return {"anonymous": Client(), "journalist": journalist, "editor": editor}
+
+
+def test_every_public_page_lists_the_public_story_and_no_hidden_one(newsroom):
+    for who, client in readers(newsroom).items():
+        for url in newsroom["pages"]:
+            response = client.get(url)
+            html = response.content.decode()
+            assert response.status_code == 200, (who, url)
+            assert "PUBLIC-story" in html, (who, url)
+            assert "HIDDEN-" not in html, (who, url)
+
+
+@pytest.mark.parametrize("state", ["draft", "in-review", "scheduled"])
+def test_a_non_public_story_answers_like_one_that_never_existed(newsroom, state):
+    story = newsroom["hidden"][state]
+    never = story.get_absolute_url().replace(story.slug, "never-existed")
+    for who, client in readers(newsroom).items():
+        response = client.get(story.get_absolute_url())
+        missing = client.get(never)
+        assert response.status_code == 404, who
+        assert response.content == missing.content, who
+
+
+def test_a_withdrawn_story_answers_410_gone_without_its_content(newsroom):
+    story = newsroom["hidden"]["withdrawn"]
+    for who, client in readers(newsroom).items():
+        response = client.get(story.get_absolute_url())
+        assert response.status_code == 410, who
+        html = response.content.decode()
+        assert "withdrawn" in html
+        assert "HIDDEN-withdrawn" not in html
+
+
+def test_the_share_link_is_the_only_door_and_only_to_its_own_story(newsroom):
+    draft = newsroom["hidden"]["draft"]
+    link = PreviewLink.objects.create(article=draft)
+    path = reverse("articles:shared-preview", args=[previews.token_for(link)])
+    html = Client().get(path).content.decode()
+    assert "HIDDEN-draft" in html
+    assert "HIDDEN-in-review" not in html and "HIDDEN-scheduled" not in html
+    for url in newsroom["pages"]:
+        assert "HIDDEN-" not in Client().get(url).content.decode()
