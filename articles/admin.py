@@ -84,7 +84,7 @@ class ArticleAdmin(WorkflowAdminMixin, admin.ModelAdmin):
     actions = ["publish_now"]
     fieldsets = [
         (None, {"fields": ["headline", "slug", "standfirst", "body"]}),
-        ("Placement", {"fields": ["section", "type_of_work", "credit", "language"]}),
+        ("Placement", {"fields": ["section", "type_of_work", "credit", "language", "home_position"]}),
         (
             "Lead image",
             {"fields": ["lead_image", "lead_image_preview"]},
@@ -96,6 +96,13 @@ class ArticleAdmin(WorkflowAdminMixin, admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_bylines()
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        # The front page is the editors' choice, like publication itself.
+        if not request.user.has_perm("articles.publish_article"):
+            fields.append("home_position")
+        return fields
 
     @admin.display(description="bylines")
     def byline_names(self, article):
@@ -109,3 +116,5 @@ class ArticleAdmin(WorkflowAdminMixin, admin.ModelAdmin):
         if not change:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
+        if change and "slug" in form.changed_data:
+            obj.remember_slug(form.initial["slug"])

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Prefetch, Q
+from django.db.models import F, Prefetch, Q, Window
+from django.db.models.functions import RowNumber
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django_prose_editor.fields import ProseEditorField
@@ -104,6 +105,29 @@ class ArticleQuerySet(models.QuerySet):
             Prefetch("bylines", queryset=Byline.objects.select_related("person"))
         )
 
+    def on_front_page(self):
+        """Stories an editor placed on the home page, lead (position 1) first."""
+        return self.filter(home_position__isnull=False).order_by("home_position", "-pk")
+
+    def front_page_first(self):
+        """Editor-placed stories in their home page order, then the newest."""
+        return self.order_by(
+            F("home_position").asc(nulls_last=True), F("published_at").desc(), "-pk"
+        )
+
+    def latest_in_each_section(self, per_section):
+        """The newest `per_section` stories of every section, grouped by section."""
+        ranked = self.annotate(
+            section_rank=Window(
+                RowNumber(),
+                partition_by=F("section_id"),
+                order_by=[F("published_at").desc(), F("pk").desc()],
+            )
+        )
+        return ranked.filter(section_rank__lte=per_section).order_by(
+            "section__order", "section__name", "section_rank"
+        )
+
     def for_listing(self):
         """What a story card needs, in a constant number of queries."""
         return (
@@ -188,6 +212,14 @@ class Article(models.Model):
         null=True,
         blank=True,
         related_name="+",
+    )
+
+    home_position = models.PositiveSmallIntegerField(
+        "home page position",
+        null=True,
+        blank=True,
+        help_text="1 makes this the lead story on the home page; 2 to 5 put it in the "
+        "top stories, in that order. Leave empty to list it only under its section.",
     )
 
     seo_title = models.CharField(
@@ -321,6 +353,16 @@ class Article(models.Model):
 
         return workflow.add_correction(self, by=by, text=text, kind=kind)
 
+    def remember_slug(self, old_slug: str) -> None:
+        """Keep `old_slug` answering with a 301 to this story, once it has been public.
+
+        Called by whatever changes a slug (the admin's save), never from `save()`.
+        """
+        if old_slug == self.slug or not self.is_published():
+            return
+        FormerSlug.objects.filter(slug=self.slug).delete()
+        FormerSlug.objects.update_or_create(slug=old_slug, defaults={"article": self})
+
     @property
     def title_for_search_engines(self):
         return self.seo_title or self.headline
@@ -328,6 +370,25 @@ class Article(models.Model):
     @property
     def description_for_search_engines(self):
         return self.seo_description or self.standfirst
+
+
+class FormerSlug(models.Model):
+    """An address a published story used to have, redirected (301) to its current one."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="former_slugs")
+    slug = models.SlugField(max_length=200, unique=True)
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+        verbose_name = "former slug"
+        verbose_name_plural = "former slugs"
+
+    def __str__(self):
+        return self.slug
+
+    def get_absolute_url(self):
+        return self.article.get_absolute_url()
 
 
 class Byline(models.Model):

@@ -1,23 +1,43 @@
+from datetime import timedelta
+from itertools import groupby
+
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.views.generic import DetailView, ListView
+from django.utils import timezone
+from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
 from people.models import Person, Role
 
-from .models import Article, Section, Status
+from .models import Article, FormerSlug, Section, Status
+from .related import related_stories
+
+FRONT_PAGE_SIZE = 5
+PER_SECTION = 4
 
 
-class HomeView(ListView):
-    """The front page: the latest public stories."""
+class HomeView(TemplateView):
+    """The front page: the lead story, the top stories, then the latest by section."""
 
     template_name = "articles/home.html"
-    context_object_name = "articles"
 
-    def get_queryset(self):
-        return Article.objects.published().for_listing().newest_first()[:20]
+    def get_context_data(self, **kwargs):
+        stories = Article.objects.published().for_listing()
+        front = list(stories.front_page_first()[:FRONT_PAGE_SIZE])
+        latest = stories.exclude(pk__in=[story.pk for story in front]).latest_in_each_section(
+            PER_SECTION
+        )
+        return super().get_context_data(
+            lead=front[0] if front else None,
+            top_stories=front[1:],
+            sections=[
+                (section, list(articles))
+                for section, articles in groupby(latest, key=lambda story: story.section)
+            ],
+            **kwargs,
+        )
 
 
 class ArticleDetailView(DetailView):
@@ -51,11 +71,39 @@ class ArticleDetailView(DetailView):
             # indistinguishable from a story that never existed.
             if Article.objects.filter(slug=kwargs["slug"], status=Status.WITHDRAWN).exists():
                 return TemplateResponse(request, "articles/article_gone.html", status=410)
-            raise
+            return self.redirect_from_former_slug()
         # A story has one address; any other date in the URL is sent there.
         if request.path != self.object.get_absolute_url():
             return redirect(self.object, permanent=True)
-        return self.render_to_response(self.get_context_data(object=self.object))
+        response = self.render_to_response(self.get_context_data(object=self.object))
+        response["Content-Language"] = self.object.language
+        return response
+
+    def redirect_from_former_slug(self):
+        """A published story renamed since readers linked to it: 301 to its address."""
+        former = (
+            FormerSlug.objects.filter(
+                slug=self.kwargs["slug"], article__in=Article.objects.published()
+            )
+            .select_related("article")
+            .first()
+        )
+        if former is None:
+            raise Http404("No story at this address.")
+        return redirect(former.article, permanent=True)
+
+    def get_context_data(self, **kwargs):
+        article = self.object
+        published_on = timezone.localdate(article.published_at)
+        return super().get_context_data(
+            people_in_story=[
+                (person, person.roles_on(published_on)) for person in article.people.all()
+            ],
+            related_articles=related_stories(article),
+            # Saves within a minute of publishing are part of publishing it.
+            was_updated=article.updated_at - article.published_at > timedelta(minutes=1),
+            **kwargs,
+        )
 
 
 class TopicStoryListView(ListView):

@@ -73,6 +73,8 @@ tries to limit the reach of China and Russia on the continent.</p>
     },
     {
         "slug": MAIN_STORY,
+        # The editors' pick for the front page: the lead, then two top stories.
+        "home_position": 1,
         "headline": "US and Morocco sign ten-year defence Roadmap in Rabat",
         "standfirst": "Mark Esper ended his North Africa tour by agreeing a plan for "
         "military cooperation with Morocco that runs until 2030.",
@@ -143,6 +145,7 @@ regional instability among the problems the two countries now tackle together.</
     },
     {
         "slug": "exercise-african-lion-at-the-heart-of-us-moroccan-ties",
+        "home_position": 3,
         "headline": "Exercise African Lion at the heart of US–Moroccan military ties",
         "standfirst": "Called off this year by the pandemic, the annual exercise was "
         "singled out in Rabat as a pillar of the new ten-year roadmap.",
@@ -188,6 +191,7 @@ that run it, because of the many African forces that take part.</p>
     },
     {
         "slug": "explainer-the-us-morocco-defence-roadmap-through-2030",
+        "home_position": 2,
         "headline": "Explainer: the US–Morocco defence Roadmap through 2030",
         "standfirst": "What was signed in Rabat, what it asks of each side, and what "
         "it leaves open.",

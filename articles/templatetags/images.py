@@ -2,7 +2,7 @@
 
     {% picture image sizes="(min-width: 60rem) 60rem, 100vw" %}
     {% picture image crop="square" sizes="5rem" loading="lazy" %}
-    {{ article.body|with_library_images }}
+    {% story_body article.body|with_library_images %}
 """
 
 from django import template
@@ -55,7 +55,7 @@ def _render_body_figure(image, figure):
 def with_library_images(body):
     """The sanitised body, with each library figure as a responsive picture.
 
-    The body went through articles/sanitize.py on save: this is the one place
-    story HTML is marked safe.
+    Returns plain text, not safe HTML: hand it to `{% story_body %}`, the one
+    place the body is marked safe (anywhere else it would be escaped).
     """
-    return mark_safe(expand_body_images(body or "", _render_body_figure))  # noqa: S308
+    return expand_body_images(body or "", _render_body_figure)

@@ -172,3 +172,12 @@ def test_demo_stories_do_not_reuse_the_seed_articles_sentences():
             [story["headline"], story["standfirst"], plain_text(story["body"])]
         )
         assert not _shingles(text) & seed, story["slug"]
+
+
+@pytest.mark.django_db
+def test_the_demo_front_page_leads_with_the_roadmap_story(settings, client):
+    settings.DEBUG = True
+    call_command("load_demo", stdout=io.StringIO())
+    settings.DEBUG = False
+    html = client.get("/").content.decode()
+    assert html.index("Roadmap in Rabat") < html.index("Exercise African Lion")

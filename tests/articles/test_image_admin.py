@@ -155,3 +155,17 @@ def test_the_body_editor_is_configured_with_the_library_picker(admin_client):
     story = make_article()
     html = admin_client.get(reverse("admin:articles_article_change", args=[story.pk])).content.decode()
     assert reverse("admin:articles_image_picker") in html
+
+
+def test_journalists_may_upload_and_describe_pictures_but_not_delete_them():
+    from tests.factories import make_journalist
+
+    journalist = make_journalist()
+    assert journalist.has_perms(["articles.add_image", "articles.change_image", "articles.view_image"])
+    assert not journalist.has_perm("articles.delete_image")
+
+
+def test_editors_may_delete_pictures():
+    from tests.factories import make_editor
+
+    assert make_editor().has_perm("articles.delete_image")

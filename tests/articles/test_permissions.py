@@ -347,3 +347,17 @@ def test_the_demo_accounts_use_the_migrations_groups(settings):
     journalist = users.get(username="journalist")
     assert journalist.has_perm("articles.add_article")
     assert not journalist.has_perm("articles.publish_article")
+
+
+def test_only_editors_choose_the_front_page(client, journalist, editor):
+    from django.contrib import admin as django_admin
+    from django.test import RequestFactory
+
+    from articles.models import Article
+
+    model_admin = django_admin.site._registry[Article]
+    request = RequestFactory().get("/")
+    request.user = journalist
+    assert "home_position" in model_admin.get_readonly_fields(request)
+    request.user = editor
+    assert "home_position" not in model_admin.get_readonly_fields(request)

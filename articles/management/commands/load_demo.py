@@ -221,6 +221,7 @@ class DemoBuilder:
                     "status": Status.DRAFT if is_draft else Status.PUBLISHED,
                     "published_at": data["published_at"],
                     "created_by": users[data["created_by"]],
+                    "home_position": data.get("home_position"),
                 },
             )
             authors = [people[slug] for slug in data["bylines"]]

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("articles", "0004_image_library"),
+        ("articles", "0005_image_library"),
     ]
 
     operations = [

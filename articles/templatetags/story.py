@@ -1,0 +1,45 @@
+import re
+
+from django import template
+from django.utils.safestring import mark_safe
+
+register = template.Library()
+
+# The follow line sits after this many top-level paragraphs: past the lede and
+# the nut graf, where it does not interrupt the news.
+FOLLOW_LINE_AFTER = 2
+TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)\b[^>]*?(/?)>")
+VOID = {"br", "hr", "img", "wbr"}
+
+
+def split_after_paragraphs(html: str, count: int) -> tuple[str, str]:
+    """(`html` up to the end of its `count`-th top-level paragraph, the rest)."""
+    depth, seen = 0, 0
+    for match in TAG.finditer(html):
+        closing, name, self_closing = match.group(1), match.group(2).lower(), match.group(3)
+        if name in VOID or self_closing:
+            continue
+        if not closing:
+            depth += 1
+            continue
+        depth -= 1
+        if depth == 0 and name == "p":
+            seen += 1
+            if seen == count:
+                return html[: match.end()], html[match.end() :]
+    return html, ""
+
+
+@register.simple_tag(takes_context=True)
+def story_body(context, body: str):
+    """The story's body with the site's follow line after its first paragraphs.
+
+    `body` must be the stored body, which articles/sanitize.py cleaned on save (or
+    a filter's output built from it): this is the one place it is marked safe. The
+    follow line is site furniture and never stored in the body.
+    """
+    before, after = split_after_paragraphs(body, FOLLOW_LINE_AFTER)
+    follow_line = context.template.engine.get_template(
+        "articles/includes/follow_line.html"
+    ).render(context)
+    return mark_safe(before + follow_line + after)

@@ -1,0 +1,85 @@
+"""What every public page carries: the section navigation and the “Our partners” block.
+
+Both come from one UNION query, run only when a template first asks for either, so
+site furniture costs each page a single query whatever the number of sections or
+partners (tests/articles/test_query_counts.py holds every page type to a budget).
+"""
+
+from dataclasses import dataclass
+from functools import cached_property
+
+from django.db.models import CharField, F, Value
+from django.urls import reverse
+
+from articles.models import Section
+from people.models import Organisation
+
+COLUMNS = ("row_kind", "row_name", "row_slug", "row_logo", "row_link", "row_position")
+
+
+@dataclass(frozen=True)
+class NavSection:
+    name: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Partner:
+    name: str
+    url: str
+    logo_url: str
+
+
+def _text(value):
+    return Value(value, output_field=CharField())
+
+
+class SiteFurniture:
+    """Lazily loaded; put in every template's context as `furniture`."""
+
+    @cached_property
+    def _rows(self):
+        sections = Section.objects.annotate(
+            row_kind=_text("section"),
+            row_name=F("name"),
+            row_slug=F("slug"),
+            row_logo=_text(""),
+            row_link=_text(""),
+            row_position=F("order"),
+        ).values_list(*COLUMNS)
+        partners = (
+            Organisation.objects.partners()
+            .annotate(
+                row_kind=_text("partner"),
+                row_name=F("name"),
+                row_slug=F("slug"),
+                row_logo=F("logo"),
+                row_link=F("website"),
+                row_position=F("partner_order"),
+            )
+            .values_list(*COLUMNS)
+        )
+        rows = sections.order_by().union(partners.order_by(), all=True)
+        # Same order as Section.Meta.ordering and OrganisationQuerySet.partners().
+        return sorted(rows, key=lambda row: (row[0], row[5], row[1]))
+
+    @cached_property
+    def sections(self):
+        return [
+            NavSection(name=name, url=reverse("articles:section", args=[slug]))
+            for kind, name, slug, _logo, _link, _position in self._rows
+            if kind == "section"
+        ]
+
+    @cached_property
+    def partners(self):
+        storage = Organisation._meta.get_field("logo").storage
+        return [
+            Partner(
+                name=name,
+                url=link or reverse("people:organisation", args=[slug]),
+                logo_url=storage.url(logo) if logo else "",
+            )
+            for kind, name, slug, logo, link, _position in self._rows
+            if kind == "partner"
+        ]
