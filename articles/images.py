@@ -245,7 +245,9 @@ def check_upload(upload) -> CheckedUpload:
 
     try:
         # Our own limit is below Pillow's bomb threshold, but a deployment may raise it:
-        # Pillow's warning must then refuse too, not just log.
+        # Pillow's warning must then refuse too, not just log. (catch_warnings is
+        # process-wide before Python 3.14; at worst another thread's warning is
+        # raised as an error during this block, which cannot let an upload through.)
         with warnings.catch_warnings():
             warnings.simplefilter("error", PILImage.DecompressionBombWarning)
             picture = PILImage.open(io.BytesIO(data), formats=allowed_formats())

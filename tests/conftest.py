@@ -54,4 +54,5 @@ def newsroom_roles(transactional_db):
     """
     migration = import_module("articles.migrations.0003_editor_and_journalist_groups")
     migration.set_up_groups(django_apps)
-    import_module("articles.migrations.0007_image_library_permissions").grant(django_apps, None)
+    library = import_module("articles.migrations.0007_image_library_permissions")
+    library.set_up_library_permissions(django_apps)

@@ -16,6 +16,11 @@ def grant(apps, schema_editor):
     app_config.models_module = True
     create_permissions(app_config, apps=apps, verbosity=0)
     app_config.models_module = None
+    set_up_library_permissions(apps)
+
+
+def set_up_library_permissions(apps):
+    """Give the roles the library; tests that flush the database call it again."""
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     for name, codenames in [("Editors", EDITOR_PERMISSIONS), ("Journalists", JOURNALIST_PERMISSIONS)]:

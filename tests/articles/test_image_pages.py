@@ -57,10 +57,18 @@ def test_the_open_graph_image_is_the_1200_by_630_social_card(client, story_with_
     assert '<meta property="og:image:width" content="1200">' in html
 
 
-def test_story_cards_show_lazy_loaded_responsive_pictures(client, story_with_photo):
+def test_story_cards_show_responsive_pictures_lazy_loaded_below_the_lead(client, photo):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    now = timezone.now()
+    make_article("Older", lead_image=make_image(alt_text="Older"), published_at=now - timedelta(hours=3))
+    make_article("Newest", lead_image=photo, published_at=now - timedelta(minutes=5))
     html = client.get(reverse("articles:home")).content.decode()
-    img = re.search(r'<img [^>]*class="card__image"[^>]*>', html).group(0)
-    assert 'loading="lazy"' in img and "srcset=" in img and 'width="' in img
+    lead, *others = re.findall(r'<img [^>]*class="card__image"[^>]*>', html)
+    assert "srcset=" in lead and 'width="1920"' in lead and 'loading="lazy"' not in lead
+    assert others and all('loading="lazy"' in img and "srcset=" in img for img in others)
 
 
 def test_the_home_page_query_count_does_not_grow_with_pictures(client, django_assert_max_num_queries):
