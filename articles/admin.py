@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from . import admin_images  # noqa: F401  (registers the image library)
 from .admin_workflow import StateListFilter, WorkflowAdminMixin
 from .forms import ArticleAdminForm
 from .admin_mentions import MentionsAdminMixin
@@ -78,8 +79,8 @@ class ArticleAdmin(MentionsAdminMixin, WorkflowAdminMixin, admin.ModelAdmin):
     search_fields = ["headline", "standfirst", "slug"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["headline"]}
-    autocomplete_fields = ["section", "people", "organisations", "countries", "related"]
-    readonly_fields = ["status", "published_at", "created_at", "updated_at"]
+    autocomplete_fields = ["section", "people", "organisations", "countries", "related", "lead_image"]
+    readonly_fields = ["status", "published_at", "created_at", "updated_at", "lead_image_preview"]
     inlines = [BylineInline, CorrectionInline]
     actions = ["publish_now"]
     fieldsets = [
@@ -87,7 +88,7 @@ class ArticleAdmin(MentionsAdminMixin, WorkflowAdminMixin, admin.ModelAdmin):
         ("Placement", {"fields": ["section", "type_of_work", "credit", "language", "home_position"]}),
         (
             "Lead image",
-            {"fields": ["lead_image", "lead_image_alt", "lead_image_caption", "lead_image_credit"]},
+            {"fields": ["lead_image", "lead_image_preview"]},
         ),
         ("What this story is about", {"fields": ["tags", "people", "organisations", "countries", "related"]}),
         ("Search engines", {"fields": ["seo_title", "seo_description"], "classes": ["collapse"]}),
@@ -107,6 +108,10 @@ class ArticleAdmin(MentionsAdminMixin, WorkflowAdminMixin, admin.ModelAdmin):
     @admin.display(description="bylines")
     def byline_names(self, article):
         return ", ".join(byline.person.name for byline in article.bylines.all())
+
+    @admin.display(description="preview")
+    def lead_image_preview(self, article):
+        return admin_images.thumbnail_html(article.lead_image)
 
     def save_model(self, request, obj, form, change):
         if not change:

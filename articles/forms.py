@@ -3,8 +3,10 @@ from django.urls import reverse
 from django.utils.html import format_html
 from taggit.forms import TagWidget
 
-from .models import Article
+from .images import publication_problems
+from .models import Article, Status
 from .revisions import EditConflict
+from .sanitize import clean_body
 
 
 class TagSuggestionWidget(TagWidget):
@@ -50,7 +52,19 @@ class ArticleAdminForm(forms.ModelForm):
             )
         if self.instance.pk:
             self.check_version(cleaned_data.get("base_version"))
+        self.check_pictures(cleaned_data)
         return cleaned_data
+
+    def check_pictures(self, cleaned_data):
+        """A published story stays publishable: its pictures keep their alt text."""
+        if self.instance.status != Status.PUBLISHED:
+            return
+        problems = publication_problems(
+            lead_image=cleaned_data.get("lead_image"),
+            body=clean_body(cleaned_data.get("body")),
+        )
+        for problem in problems:
+            self.add_error("lead_image" if "lead image" in problem else "body", problem)
 
     def check_version(self, base_version):
         # Locks the row until the admin's transaction commits, so no save can

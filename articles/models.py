@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Prefetch, Q, Window
 from django.db.models.functions import RowNumber
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
@@ -11,6 +11,8 @@ from newsroom.slugs import unique_slug
 from people.mentions import link_first_mentions
 from people.models import Country, Organisation, Person
 
+from .images import Image, publication_problems
+from .renditions import Rendition  # noqa: F401  (registers the model)
 from .sanitize import clean_body
 
 # What the body editor offers; the server-side sanitiser stays the authority.
@@ -27,7 +29,8 @@ BODY_EDITOR_EXTENSIONS = {
     "Blockquote": True,
     "HorizontalRule": True,
     "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto"]},
-    "Figure": True,
+    # "Browse…" in the figure dialog opens the image library's picker.
+    "Figure": {"pickerUrl": reverse_lazy("admin:articles_image_picker")},
     "Caption": True,
     "Image": True,
 }
@@ -128,7 +131,11 @@ class ArticleQuerySet(models.QuerySet):
 
     def for_listing(self):
         """What a story card needs, in a constant number of queries."""
-        return self.select_related("section").with_bylines()
+        return (
+            self.select_related("section", "lead_image")
+            .prefetch_related("lead_image__renditions")
+            .with_bylines()
+        )
 
 
 class Article(models.Model):
@@ -160,15 +167,15 @@ class Article(models.Model):
         help_text="Free-text byline credit shown after the authors, e.g. “Staff” or “With agencies”.",
     )
 
-    lead_image = models.ImageField(upload_to="lead-images/", blank=True)
-    lead_image_alt = models.CharField(
-        "lead image alt text",
-        max_length=300,
+    lead_image = models.ForeignKey(
+        Image,
+        on_delete=models.PROTECT,
+        null=True,
         blank=True,
-        help_text="Describe the picture for readers who cannot see it.",
+        related_name="lead_for",
+        help_text="From the image library. Its alt text, caption and credit are "
+        "edited there.",
     )
-    lead_image_caption = models.CharField(max_length=500, blank=True)
-    lead_image_credit = models.CharField(max_length=200, blank=True)
 
     tags = TaggableManager(blank=True, help_text="Topics, e.g. “defence cooperation”.")
     people = models.ManyToManyField(
@@ -314,6 +321,24 @@ class Article(models.Model):
             return self.body
         entities = [*self.people.all(), *self.organisations.all(), *self.countries.all()]
         return link_first_mentions(self.body, entities)
+
+    def publication_problems(self) -> list[str]:
+        """Why this story's pictures may not go public yet; empty when they may.
+
+        The workflow calls this before a story becomes (or, when edited,
+        stays) published.
+        """
+        return publication_problems(lead_image=self.lead_image, body=self.body)
+
+    @property
+    def social_image_url(self) -> str:
+        """Absolute URL of the lead image's 1200×630 social card, or ""."""
+        if self.lead_image is None:
+            return ""
+        from .renditions import get_rendition, social_card_spec
+
+        url = get_rendition(self.lead_image, social_card_spec(self.lead_image)).url
+        return url if "://" in url else settings.NEWSROOM_SITE_URL + url
 
     # Transitions: thin doors into articles/workflow.py, which holds the rules.
 

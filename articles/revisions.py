@@ -16,6 +16,7 @@ from django.utils import timezone
 from taggit.models import Tag
 
 from . import workflow
+from .images import Image
 from .models import Article, ArticleEvent, Byline, Correction, Revision, Section
 from .sanitize import plain_text
 from people.models import Country, Organisation, Person
@@ -30,15 +31,11 @@ TEXT_FIELDS = [
     "type_of_work",
     "credit",
     "language",
-    "lead_image",
-    "lead_image_alt",
-    "lead_image_caption",
-    "lead_image_credit",
     "seo_title",
     "seo_description",
 ]
 # Fields a form save writes; never status, published_at or the bookkeeping.
-EDITABLE_FIELDS = [*TEXT_FIELDS, "section"]
+EDITABLE_FIELDS = [*TEXT_FIELDS, "section", "lead_image"]
 
 
 class EditConflict(Exception):
@@ -75,6 +72,11 @@ def snapshot(article: Article) -> dict:
     """Everything a reader would see of the story, as plain JSON."""
     data = {name: str(getattr(article, name) or "") for name in TEXT_FIELDS}
     data["section"] = {"id": article.section_id, "name": article.section.name}
+    data["lead_image"] = (
+        {"id": article.lead_image_id, "name": article.lead_image.title}
+        if article.lead_image_id
+        else None
+    )
     data["bylines"] = [
         {"person": b.person_id, "name": b.person.name, "order": b.order}
         for b in article.bylines.select_related("person").order_by("order", "pk")
@@ -136,6 +138,7 @@ def restore(revision: Revision, *, by) -> Revision:
             setattr(story, name, data[name])
         if Section.objects.filter(pk=data["section"]["id"]).exists():
             story.section_id = data["section"]["id"]
+        story.lead_image = _lead_image(data)
         save_edit(story, base_version=story.version)
         _restore_relations(story, data)
         new = record_revision(story, by=by, note=f"Restored from version {revision.version}")
@@ -149,6 +152,17 @@ def restore(revision: Revision, *, by) -> Revision:
             by=by,
         )
     return new
+
+
+def _lead_image(data: dict) -> Image | None:
+    """The snapshot's library image, if it is still in the library."""
+    lead = data.get("lead_image")
+    return Image.objects.filter(pk=lead["id"]).first() if isinstance(lead, dict) else None
+
+
+def _lead_image_name(data: dict) -> str:
+    lead = data.get("lead_image")
+    return lead["name"] if isinstance(lead, dict) else ""
 
 
 def _restore_relations(story: Article, data: dict) -> None:
@@ -210,6 +224,14 @@ def diff(old: dict, new: dict) -> list[Change]:
         before, after = text(old.get(name, "")), text(new.get(name, ""))
         if before != after:
             changes.append(Change(label, segments=_text_segments(before, after)))
+    if _lead_image_name(old) != _lead_image_name(new):
+        changes.append(
+            Change(
+                "Lead image",
+                added=[name for name in [_lead_image_name(new)] if name],
+                removed=[name for name in [_lead_image_name(old)] if name],
+            )
+        )
     if old["section"]["name"] != new["section"]["name"]:
         changes.append(
             Change("Section", added=[new["section"]["name"]], removed=[old["section"]["name"]])
@@ -260,6 +282,7 @@ def preview_article(revision: Revision) -> Article:
     for name in TEXT_FIELDS:
         setattr(story, name, data[name])
     story.section = Section.objects.filter(pk=data["section"]["id"]).first() or story.section
+    story.lead_image = _lead_image(data)
     people = Person.objects.in_bulk([b["person"] for b in data["bylines"]] + [p["id"] for p in data["people"]])
     bylines = [
         Byline(article=story, person=people[b["person"]], order=b["order"])

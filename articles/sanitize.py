@@ -25,9 +25,8 @@ __all__ = [
     "plain_text",
 ]
 
-# The allowlist: what news copy needs and nothing more. To allow new markup (say
-# `<figure data-image-id>` for the media library) add it here and add a test that
-# it survives `clean_body()` unchanged.
+# The allowlist: what news copy needs and nothing more. To allow new markup
+# add it here and add a test that it survives `clean_body()` unchanged.
 ALLOWED_TAGS = frozenset(
     {
         "a",
@@ -56,8 +55,14 @@ ALLOWED_TAGS = frozenset(
 # No event handlers and no `style` anywhere: neither is in any list below.
 ALLOWED_ATTRIBUTES = {
     "a": frozenset({"href", "title", "rel"}),
-    "img": frozenset({"src", "alt", "width", "height"}),
+    # data-file: the image library's id for a body figure, as the editor's
+    # figure picker writes it (digits only, see `_ATTRIBUTE_VALUES`):
+    # <figure><img src="…" alt="…" data-file="12"><figcaption>…</figcaption></figure>
+    "img": frozenset({"src", "alt", "width", "height", "data-file"}),
 }
+
+# Attributes whose whole value must match a pattern.
+_ATTRIBUTE_VALUES = {"data-file": re.compile(r"[1-9][0-9]{0,17}")}
 
 # Schemes a link may use. URLs without a scheme (relative links, `#anchors`) are
 # always allowed.
@@ -148,6 +153,8 @@ def _allows_attribute(tag: str, name: str, value: str) -> bool:
         return False
     if name in _URL_ATTRIBUTES:
         return _has_allowed_scheme(value, _URL_ATTRIBUTES[name])
+    if name in _ATTRIBUTE_VALUES:
+        return _ATTRIBUTE_VALUES[name].fullmatch(value) is not None
     return True
 
 

@@ -46,9 +46,10 @@ class ArticleDetailView(DetailView):
     def get_queryset(self):
         return (
             Article.objects.published()
-            .select_related("section")
+            .select_related("section", "lead_image")
             .with_bylines()
             .prefetch_related(
+                "lead_image__renditions",
                 "tags",
                 "organisations",
                 "countries",

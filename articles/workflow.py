@@ -265,6 +265,9 @@ def publish(article: Article, *, by, at: datetime | None = None) -> ArticleEvent
         raise TransitionNotAllowed("The publication time needs a time zone.")
 
     def change(story, now):
+        # Pictures need alt text before readers see them (articles/images.py).
+        if problems := story.publication_problems():
+            raise TransitionNotAllowed(" ".join(problems))
         story.status = Status.PUBLISHED
         story.published_at = at or now
         action = Action.SCHEDULE if story.published_at > now else Action.PUBLISH

@@ -214,6 +214,9 @@ STORAGES = {
 if HASHED_STATIC:
     # Right after SecurityMiddleware, as WhiteNoise's documentation asks.
     MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
+# Image uploads: refused above these, before any pixel is decoded (docs/media.md).
+NEWSROOM_IMAGE_MAX_PIXELS = env_int("NEWSROOM_IMAGE_MAX_PIXELS", 50_000_000)
+NEWSROOM_IMAGE_MAX_BYTES = env_int("NEWSROOM_IMAGE_MAX_BYTES", 25 * 1024 * 1024)
 
 # --- Third-party ---------------------------------------------------------------
 

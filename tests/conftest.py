@@ -54,3 +54,5 @@ def newsroom_roles(transactional_db):
     """
     migration = import_module("articles.migrations.0003_editor_and_journalist_groups")
     migration.set_up_groups(django_apps)
+    library = import_module("articles.migrations.0008_image_library_permissions")
+    library.set_up_library_permissions(django_apps)

@@ -100,3 +100,19 @@ def make_article(
     if tags:
         article.tags.set(list(tags))
     return article
+
+
+def make_image(title=None, *, data=None, name="photo.jpg", pixels=(800, 600), **fields):
+    """A library image, ingested as an upload is: checked, cleaned, with renditions."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from articles.images import Image, check_upload, ingest
+    from articles.renditions import ensure_renditions
+    from tests.articles.image_files import jpeg
+
+    checked = check_upload(SimpleUploadedFile(name, data or jpeg(*pixels)))
+    image = Image(title=title or f"Picture {_n()}", **fields)
+    clean = ingest(checked, image)
+    image.save()
+    ensure_renditions(image, clean)
+    return image

@@ -13,6 +13,7 @@ from people.models import Organisation
 from tests.factories import (
     country,
     make_article,
+    make_image,
     make_organisation,
     make_person,
     make_role,
@@ -196,17 +197,18 @@ def test_seo_fields_win_over_headline_and_standfirst(client, full_story):
 
 def test_article_has_a_canonical_link_and_opengraph_image(client, full_story, settings):
     settings.NEWSROOM_SITE_URL = "https://news.example"
-    Article.objects.filter(pk=full_story.pk).update(lead_image="lead-images/rabat.jpg", lead_image_alt="The signing")
+    image = make_image("Rabat", alt_text="The signing")
+    Article.objects.filter(pk=full_story.pk).update(lead_image=image)
     html = html_of(client, full_story.get_absolute_url())
     assert f'<link rel="canonical" href="https://news.example{full_story.get_absolute_url()}">' in html
-    assert '<meta property="og:image" content="https://news.example/media/lead-images/rabat.jpg">' in html
+    card = image.renditions.get(spec__startswith="fill-1200x630")
+    assert f'<meta property="og:image" content="https://news.example{card.url}">' in html
     assert '<meta name="twitter:card" content="summary_large_image">' in html
 
 
 def test_lead_image_is_shown_with_caption_and_credit(client, full_story):
-    Article.objects.filter(pk=full_story.pk).update(
-        lead_image="lead-images/rabat.jpg", lead_image_alt="The signing", lead_image_caption="In Rabat.", lead_image_credit="DoD"
-    )
+    image = make_image("Rabat", alt_text="The signing", caption="In Rabat.", credit="DoD")
+    Article.objects.filter(pk=full_story.pk).update(lead_image=image)
     html = html_of(client, full_story.get_absolute_url())
     assert 'alt="The signing"' in html and "In Rabat." in html and '<span class="credit">DoD</span>' in html
 

@@ -603,3 +603,31 @@ def test_plain_text_of_the_newsroom_body_reads_as_prose():
 @pytest.mark.parametrize("empty", ["", None])
 def test_plain_text_of_empty_body_is_empty(empty):
     assert plain_text(empty) == ""
+
+
+# The image library's body figure, as the editor's figure picker writes it.
+LIBRARY_FIGURE = (
+    '<figure><img src="/media/renditions/ab/ab12.jpg" alt="MPs in the chamber" '
+    'data-file="12"><figcaption>The vote on <em>Tuesday</em></figcaption></figure>'
+)
+
+
+def test_a_library_figure_survives_cleaning_unchanged():
+    assert clean_body(LIBRARY_FIGURE) == LIBRARY_FIGURE
+
+
+def test_data_file_is_the_only_data_attribute_allowed():
+    assert ALLOWED_ATTRIBUTES["img"] == {"src", "alt", "width", "height", "data-file"}
+    html = '<img src="/a.jpg" alt="a" data-file="3" data-src="x" data-onload="y">'
+    assert clean_body(html) == '<img src="/a.jpg" alt="a" data-file="3">'
+
+
+@pytest.mark.parametrize("value", ["", "0", "-1", "12a", "1 ", "javascript:alert(1)", "1e3", "٣"])
+def test_data_file_must_be_a_library_id(value):
+    html = f'<img src="/a.jpg" alt="a" data-file="{value}">'
+    assert clean_body(html) == '<img src="/a.jpg" alt="a">'
+
+
+def test_data_file_is_allowed_on_images_only():
+    html = '<figure data-file="3" class="figure"><p data-file="4">x</p></figure>'
+    assert clean_body(html) == "<figure><p>x</p></figure>"

@@ -1,0 +1,171 @@
+"""The image library in the admin: list, search, filters, usage, deletion, picker, alt text."""
+
+import pytest
+from django.urls import reverse
+
+from articles.images import Image
+from articles.models import Status
+from tests.factories import make_article, make_image
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def photo():
+    return make_image("Harbour at dawn", alt_text="Fishing boats", credit="Ann Lee")
+
+
+def body_with(image):
+    return f'<figure><img src="/x.jpg" alt="" data-file="{image.pk}"></figure>'
+
+
+def test_the_library_lists_images_with_thumbnails(admin_client, photo):
+    html = admin_client.get(reverse("admin:articles_image_changelist")).content.decode()
+    assert "Harbour at dawn" in html
+    assert 'class="library-thumbnail"' in html
+
+
+def test_the_library_list_query_count_does_not_grow_with_images(admin_client, django_assert_max_num_queries):
+    make_image()
+    url = reverse("admin:articles_image_changelist")
+    with django_assert_max_num_queries(30) as counted:
+        admin_client.get(url)
+    for _ in range(4):
+        make_image()
+    with django_assert_max_num_queries(len(counted.captured_queries)):
+        admin_client.get(url)
+
+
+def test_the_library_search_finds_images_by_credit(admin_client, photo):
+    make_image("Other picture")
+    html = admin_client.get(reverse("admin:articles_image_changelist"), {"q": "Ann Lee"}).content.decode()
+    assert "Harbour at dawn" in html and "Other picture" not in html
+
+
+def test_the_library_filters_images_missing_alt_text(admin_client, photo):
+    make_image("Needs describing", alt_text="")
+    html = admin_client.get(reverse("admin:articles_image_changelist"), {"alt": "missing"}).content.decode()
+    assert "Needs describing" in html and "Harbour at dawn" not in html
+
+
+def test_an_image_page_lists_the_stories_that_use_it(admin_client, photo):
+    make_article("Lead story", lead_image=photo)
+    make_article("Body story", body=body_with(photo))
+    make_article("Unrelated story")
+    html = admin_client.get(reverse("admin:articles_image_change", args=[photo.pk])).content.decode()
+    assert "Lead story" in html and "Body story" in html and "Unrelated story" not in html
+
+
+def test_the_image_page_offers_a_focal_point_picker(admin_client, photo):
+    html = admin_client.get(reverse("admin:articles_image_change", args=[photo.pk])).content.decode()
+    assert 'class="focal-point"' in html and "focal-point.js" in html
+
+
+def test_deleting_an_image_used_as_a_lead_image_is_refused_with_the_story_named(admin_client, photo):
+    make_article("Lead story", lead_image=photo)
+    response = admin_client.post(reverse("admin:articles_image_delete", args=[photo.pk]), {"post": "yes"})
+    html = response.content.decode()
+    assert "Cannot delete image" in html and "Lead story" in html
+    assert Image.objects.filter(pk=photo.pk).exists()
+
+
+def test_deleting_an_image_used_in_a_story_body_is_refused_with_the_story_named(admin_client, photo):
+    make_article("Body story", body=body_with(photo))
+    response = admin_client.post(reverse("admin:articles_image_delete", args=[photo.pk]), {"post": "yes"})
+    html = response.content.decode()
+    assert "Cannot delete image" in html and "Body story" in html
+    assert Image.objects.filter(pk=photo.pk).exists()
+
+
+def test_bulk_deleting_images_refuses_when_one_is_in_use(admin_client, photo):
+    unused = make_image("Unused")
+    make_article("Body story", body=body_with(photo))
+    response = admin_client.post(
+        reverse("admin:articles_image_changelist"),
+        {"action": "delete_selected", "_selected_action": [photo.pk, unused.pk], "post": "yes"},
+    )
+    assert "Body story" in response.content.decode()
+    assert Image.objects.count() == 2
+
+
+def test_an_unused_image_can_be_deleted(admin_client, photo):
+    admin_client.post(reverse("admin:articles_image_delete", args=[photo.pk]), {"post": "yes"})
+    assert not Image.objects.filter(pk=photo.pk).exists()
+
+
+def test_clearing_alt_text_of_an_image_on_a_published_story_is_refused(admin_client, photo):
+    make_article("Published story", lead_image=photo)
+    response = admin_client.post(
+        reverse("admin:articles_image_change", args=[photo.pk]),
+        {"title": "Harbour at dawn", "alt_text": "", "caption": "New caption", "credit": "Ann Lee",
+         "source": "", "tags": "", "focal_x": "0.5", "focal_y": "0.5"},
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "it needs alt text" in html and "New caption" in html
+    photo.refresh_from_db()
+    assert photo.alt_text == "Fishing boats" and photo.caption == ""
+
+
+def test_moving_the_focal_point_in_the_admin_regenerates_the_crops(admin_client, photo):
+    old = set(photo.renditions.filter(spec__startswith="fill").values_list("spec", flat=True))
+    admin_client.post(
+        reverse("admin:articles_image_change", args=[photo.pk]),
+        {"title": "Harbour at dawn", "alt_text": "Fishing boats", "caption": "", "credit": "Ann Lee",
+         "source": "", "tags": "", "focal_x": "0.2", "focal_y": "0.7"},
+    )
+    new = set(photo.renditions.filter(spec__startswith="fill").values_list("spec", flat=True))
+    assert new and not (old & new)
+    assert all("c200x700" in spec for spec in new)
+
+
+def test_a_published_story_form_refuses_a_lead_image_without_alt_text(admin_client):
+    story = make_article("Published story", standfirst="Kept as typed")
+    bare = make_image("Bare", alt_text="")
+    url = reverse("admin:articles_article_change", args=[story.pk])
+    form = admin_client.get(url).context["adminform"].form
+    data = {name: form[name].value() or "" for name in form.fields}
+    data.update(
+        lead_image=bare.pk, headline="Published story, edited", people=[], organisations=[],
+        countries=[], related=[],
+        **{"bylines-TOTAL_FORMS": 0, "bylines-INITIAL_FORMS": 0,
+           "corrections-TOTAL_FORMS": 0, "corrections-INITIAL_FORMS": 0},
+    )
+    response = admin_client.post(url, data)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "has no alt text" in html and "Published story, edited" in html
+    story.refresh_from_db()
+    assert story.lead_image is None and story.headline == "Published story"
+
+
+def test_a_draft_may_use_a_picture_still_waiting_for_alt_text():
+    story = make_article(status=Status.DRAFT, lead_image=make_image(alt_text=""))
+    assert story.lead_image is not None
+
+
+def test_the_body_editor_picker_lists_library_images_for_a_figure(admin_client, photo):
+    response = admin_client.get(reverse("admin:articles_image_picker"), {"CKEditorFuncNum": "3"})
+    html = response.content.decode()
+    assert f'data-id="{photo.pk}"' in html and 'data-alt="Fishing boats"' in html
+    assert 'data-func-num="3"' in html and "image-picker.js" in html
+
+
+def test_the_body_editor_is_configured_with_the_library_picker(admin_client):
+    story = make_article()
+    html = admin_client.get(reverse("admin:articles_article_change", args=[story.pk])).content.decode()
+    assert reverse("admin:articles_image_picker") in html
+
+
+def test_journalists_may_upload_and_describe_pictures_but_not_delete_them():
+    from tests.factories import make_journalist
+
+    journalist = make_journalist()
+    assert journalist.has_perms(["articles.add_image", "articles.change_image", "articles.view_image"])
+    assert not journalist.has_perm("articles.delete_image")
+
+
+def test_editors_may_delete_pictures():
+    from tests.factories import make_editor
+
+    assert make_editor().has_perm("articles.delete_image")
