@@ -68,6 +68,9 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
+    # Full-text search lookups; inert on SQLite (articles/search.py).
+    "django.contrib.postgres",
     "django.forms",
     "django_countries",
     "django_prose_editor",
