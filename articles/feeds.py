@@ -1,48 +1,144 @@
-"""RSS 2.0 and Atom feeds: the whole site and every topic page, public stories only."""
+"""RSS 2.0 and Atom feeds: the whole site and every topic page, public stories only.
+
+Every URL in a feed is absolute, built from `NEWSROOM_SITE_URL`, so a feed read
+through a proxy or a cache still points readers at the public site. Each feed
+answers a conditional GET with 304 in two queries or fewer (`conditional()`).
+"""
+
+import hashlib
+import re
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed
+from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import condition
 from taggit.models import Tag
 
 from people.models import Country, Organisation, Person
 
 from .models import Article, Section
+from .renditions import CONTENT_TYPES, JPEG, get_rendition, social_card_spec
 
 FEED_SIZE = 50
+# Feed readers poll; five minutes of shared caching spares the database.
+FEED_MAX_AGE = 300
+
+MEDIA_NS = "http://search.yahoo.com/mrss/"
+DC_NS = "http://purl.org/dc/elements/1.1/"
+CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
+
+# Root-relative links and image sources in a sanitised body (double quotes only:
+# sanitize.py serialises every attribute that way).
+_RELATIVE = re.compile(r'\b(href|src)="/(?!/)')
+
+
+def absolute(path: str) -> str:
+    """`path` on the public site, as feed readers and crawlers need it."""
+    return path if "://" in path else settings.NEWSROOM_SITE_URL + path
+
+
+def full_text() -> bool:
+    return getattr(settings, "NEWSROOM_FEED_FULL_TEXT", False)
+
+
+class RssWithMedia(Rss201rev2Feed):
+    """RSS 2.0 with one dc:creator per author, media:content and content:encoded."""
+
+    def rss_attributes(self):
+        return {
+            **super().rss_attributes(),
+            "xmlns:dc": DC_NS,
+            "xmlns:media": MEDIA_NS,
+            "xmlns:content": CONTENT_NS,
+        }
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        for name in item["authors"]:
+            handler.addQuickElement("dc:creator", name)
+        if item["content"]:
+            handler.addQuickElement("content:encoded", item["content"])
+        if item["image"]:
+            handler.addQuickElement("media:content", attrs=item["image"])
+
+
+class AtomWithMedia(Atom1Feed):
+    """Atom with one author element per author, media:content and full content."""
+
+    def root_attributes(self):
+        return {**super().root_attributes(), "xmlns:media": MEDIA_NS}
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        for name in item["authors"]:
+            handler.startElement("author", {})
+            handler.addQuickElement("name", name)
+            handler.endElement("author")
+        if item["content"]:
+            handler.addQuickElement("content", item["content"], {"type": "html"})
+        if item["image"]:
+            handler.addQuickElement("media:content", attrs=item["image"])
 
 
 class StoryFeed(Feed):
     """The newest public stories; subclasses narrow them to one topic."""
+
+    feed_type = RssWithMedia
+    name = "site"  # the URL names are articles:feed-<name>-rss and -atom
 
     def title(self, topic=None):
         name = settings.NEWSROOM_PUBLICATION_NAME
         return f"{topic} | {name}" if topic else name
 
     def link(self, topic=None):
-        return topic.get_absolute_url() if topic is not None else "/"
+        return absolute(topic.get_absolute_url() if topic is not None else "/")
+
+    def feed_url(self, topic=None):
+        kind = "atom" if issubclass(self.feed_type, Atom1Feed) else "rss"
+        kwargs = {} if topic is None else {self.url_kwarg: topic.slug}
+        return absolute(reverse(f"articles:feed-{self.name}-{kind}", kwargs=kwargs))
+
+    url_kwarg = "slug"
 
     def description(self, topic=None):
         return f"The latest stories from {settings.NEWSROOM_PUBLICATION_NAME}."
 
+    def author_name(self):
+        # Atom needs an author for every entry; stories without a byline get this.
+        return settings.NEWSROOM_PUBLICATION_NAME
+
+    def language(self):
+        return settings.LANGUAGE_CODE
+
+    def get_object(self, request):
+        return None
+
     def stories(self, topic):
         return Article.objects.all()
 
+    def public_stories(self, topic):
+        """The one visibility rule, narrowed to the topic: what the feed may list."""
+        return self.stories(topic).published()
+
     def items(self, topic=None):
-        return (
-            self.stories(topic).published().for_listing().prefetch_related("tags").newest_first()
-        )[:FEED_SIZE]
+        stories = self.public_stories(topic).for_listing().prefetch_related("tags")
+        if full_text():
+            # rendered_body() links first mentions from these, without a query per story.
+            stories = stories.prefetch_related("people", "organisations", "countries")
+        return stories.newest_first().distinct()[:FEED_SIZE]
 
     def item_title(self, article):
+        # Plain text: the feed generator escapes it once, as XML needs.
         return article.headline
 
     def item_description(self, article):
         return article.standfirst
 
     def item_link(self, article):
-        return article.get_absolute_url()
+        return absolute(article.get_absolute_url())
 
     def item_guid(self, article):
         # Stable across headline and slug edits: the story's first publication and id.
@@ -58,14 +154,64 @@ class StoryFeed(Feed):
         return max(article.updated_at, article.published_at)
 
     def item_author_name(self, article):
-        names = [byline.person.name for byline in article.bylines.all()]
-        return ", ".join(names) or article.credit or None
+        # The generators write one dc:creator / author per name (item_extra_kwargs).
+        return None
 
     def item_categories(self, article):
         return [article.section.name, *(tag.name for tag in article.tags.all())]
 
+    def item_enclosures(self, article):
+        rendition = self.lead_rendition(article)
+        if rendition is None:
+            return []
+        return [
+            Enclosure(
+                url=absolute(rendition.url),
+                length=str(rendition.file.size),
+                mime_type=CONTENT_TYPES[JPEG],
+            )
+        ]
+
+    def item_extra_kwargs(self, article):
+        names = [byline.person.name for byline in article.bylines.all()]
+        if not names and article.credit:
+            names = [article.credit]
+        return {
+            "authors": names,
+            "content": self.full_body(article) if full_text() else None,
+            "image": self.media_content(article),
+        }
+
+    def lead_rendition(self, article):
+        """The lead image's 1200×630 JPEG card: one file every feed reader can show."""
+        if article.lead_image is None:
+            return None
+        return get_rendition(article.lead_image, social_card_spec(article.lead_image))
+
+    def media_content(self, article):
+        rendition = self.lead_rendition(article)
+        if rendition is None:
+            return None
+        return {
+            "url": absolute(rendition.url),
+            "type": CONTENT_TYPES[JPEG],
+            "medium": "image",
+            "fileSize": str(rendition.file.size),
+            "width": str(rendition.width),
+            "height": str(rendition.height),
+        }
+
+    def full_body(self, article):
+        """The sanitised body as readers get it, with links made absolute."""
+        return _RELATIVE.sub(
+            lambda match: f'{match.group(1)}="{settings.NEWSROOM_SITE_URL}/',
+            article.rendered_body(),
+        )
+
 
 class SectionFeed(StoryFeed):
+    name = "section"
+
     def get_object(self, request, slug):
         return get_object_or_404(Section, slug=slug)
 
@@ -74,17 +220,21 @@ class SectionFeed(StoryFeed):
 
 
 class TagFeed(StoryFeed):
+    name = "tag"
+
     def get_object(self, request, slug):
         return get_object_or_404(Tag, slug=slug)
 
     def link(self, tag):
-        return reverse("articles:tag", args=[tag.slug])
+        return absolute(reverse("articles:tag", args=[tag.slug]))
 
     def stories(self, tag):
         return Article.objects.filter(tags=tag)
 
 
 class PersonFeed(StoryFeed):
+    name = "person"
+
     def get_object(self, request, slug):
         return get_object_or_404(Person, slug=slug)
 
@@ -93,6 +243,8 @@ class PersonFeed(StoryFeed):
 
 
 class AuthorFeed(StoryFeed):
+    name = "author"
+
     def get_object(self, request, slug):
         return get_object_or_404(Person, slug=slug, user__isnull=False)
 
@@ -101,6 +253,8 @@ class AuthorFeed(StoryFeed):
 
 
 class OrganisationFeed(StoryFeed):
+    name = "organisation"
+
     def get_object(self, request, slug):
         return get_object_or_404(Organisation, slug=slug)
 
@@ -109,6 +263,9 @@ class OrganisationFeed(StoryFeed):
 
 
 class CountryFeed(StoryFeed):
+    name = "country"
+    url_kwarg = "code"
+
     def get_object(self, request, code):
         return get_object_or_404(Country, code=code.upper())
 
@@ -121,5 +278,37 @@ def atom(feed_class):
     return type(
         f"Atom{feed_class.__name__}",
         (feed_class,),
-        {"feed_type": Atom1Feed, "subtitle": feed_class.description},
+        {"feed_type": AtomWithMedia, "subtitle": feed_class.description},
     )
+
+
+def conditional(feed_class):
+    """A view for `feed_class` that answers If-None-Match / If-Modified-Since cheaply.
+
+    Deciding on a 304 costs at most two queries: the topic, then
+    `last_changed()` over its public stories. The ETag also covers the number of
+    stories, so a withdrawal (which removes a story without touching the others)
+    still changes it, and the feed kind and full-text setting.
+    """
+    feed = feed_class()
+
+    def state(request, **kwargs):
+        if not hasattr(request, "_feed_state"):
+            topic = feed.get_object(request, **kwargs)
+            latest, count = feed.public_stories(topic).last_changed()
+            tag = f"{feed_class.__name__}|{full_text()}|{count}|{latest and latest.timestamp()}"
+            request._feed_state = (latest, hashlib.sha256(tag.encode()).hexdigest()[:32])
+        return request._feed_state
+
+    def without_feed_date(request, **kwargs):
+        response = feed(request, **kwargs)
+        # Feed dates only the 50 newest stories; `condition` sends the one it checks.
+        del response.headers["Last-Modified"]
+        return response
+
+    view = condition(
+        etag_func=lambda request, **kwargs: state(request, **kwargs)[1],
+        last_modified_func=lambda request, **kwargs: state(request, **kwargs)[0],
+    )(without_feed_date)
+    return cache_control(public=True, max_age=FEED_MAX_AGE)(view)
+

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Prefetch, Q, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Count, F, Max, Prefetch, Q, Window
+from django.db.models.functions import Greatest, RowNumber
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django_prose_editor.fields import ProseEditorField
@@ -128,6 +128,18 @@ class ArticleQuerySet(models.QuerySet):
         return ranked.filter(section_rank__lte=per_section).order_by(
             "section__order", "section__name", "section_rank"
         )
+
+    def last_changed(self):
+        """(latest change, count) of these stories, in one query; (None, 0) if none.
+
+        The latest change is the newest `updated_at` or `published_at`: what a
+        feed's Last-Modified and ETag are made of. The count moves when a story
+        leaves (is withdrawn), which the latest change alone would miss.
+        """
+        found = self.order_by().aggregate(
+            latest=Max(Greatest("updated_at", "published_at")), count=Count("pk")
+        )
+        return found["latest"], found["count"]
 
     def for_listing(self):
         """What a story card needs, in a constant number of queries."""

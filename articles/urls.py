@@ -26,8 +26,12 @@ register_converter(FourDigitConverter, "yyyy")
 def feed_paths(prefix, feed_class, name):
     """RSS at <prefix>/rss/ and Atom at <prefix>/atom/, named feed-<name>-rss/-atom."""
     return [
-        path(f"{prefix}/rss/", feed_class(), name=f"feed-{name}-rss"),
-        path(f"{prefix}/atom/", feeds.atom(feed_class)(), name=f"feed-{name}-atom"),
+        path(f"{prefix}/rss/", feeds.conditional(feed_class), name=f"feed-{name}-rss"),
+        path(
+            f"{prefix}/atom/",
+            feeds.conditional(feeds.atom(feed_class)),
+            name=f"feed-{name}-atom",
+        ),
     ]
 
 
