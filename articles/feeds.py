@@ -110,9 +110,6 @@ class StoryFeed(Feed):
         # Atom needs an author for every entry; stories without a byline get this.
         return settings.NEWSROOM_PUBLICATION_NAME
 
-    def language(self):
-        return settings.LANGUAGE_CODE
-
     def get_object(self, request):
         return None
 

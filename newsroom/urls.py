@@ -2,12 +2,18 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from articles import sitemaps
+
 admin.site.site_header = f"{settings.NEWSROOM_PUBLICATION_NAME} newsroom"
 admin.site.site_title = "Newsroom"
 admin.site.index_title = "Newsroom"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("robots.txt", sitemaps.robots_txt, name="robots"),
+    path("sitemap.xml", sitemaps.index, name="sitemap-index"),
+    path("sitemap-news.xml", sitemaps.news, name="sitemap-news"),
+    path("sitemap-<slug:section>.xml", sitemaps.sitemap, name="sitemap"),
     path("", include("people.urls")),
     path("", include("articles.urls")),
 ]

@@ -3,6 +3,8 @@
 from django import template
 from django.urls import NoReverseMatch, reverse
 
+from articles import sitemaps
+
 register = template.Library()
 
 
@@ -33,3 +35,9 @@ def feed_links(context):
         (publication, reverse("articles:feed-site-rss"), reverse("articles:feed-site-atom"))
     )
     return {"feeds": feeds, "publication_name": publication}
+
+
+@register.filter
+def w3c(moment):
+    """A datetime as W3C Datetime, to the second, in UTC (sitemap lastmod)."""
+    return sitemaps.w3c(moment)

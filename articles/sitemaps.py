@@ -1,0 +1,276 @@
+"""Sitemaps: an index, the stories (with their pictures), topic pages, sections,
+authors, a Google News sitemap of the last 48 hours, and robots.txt pointing at them.
+
+Every list starts from `Article.objects.published()`, the one visibility rule, so
+a topic page is listed only while at least one public story is attached. URLs are
+absolute, built from `NEWSROOM_SITE_URL` whatever host the crawler asked.
+"""
+
+from datetime import UTC, timedelta
+
+from django.conf import settings
+from django.contrib.sitemaps import Sitemap
+from django.contrib.sitemaps import views as sitemap_views
+from django.db.models import Max
+from django.db.models.functions import Greatest
+from django.http import Http404
+from django.shortcuts import render
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import conditional_page, require_safe
+from taggit.models import Tag
+
+from people.models import Country, Organisation, Person
+
+from .images import Image
+from .models import Article, Section
+from .renditions import EXTENSIONS, body_figures, fallback_format
+
+# Crawlers come back often enough; news crawlers every few minutes.
+SITEMAP_MAX_AGE = 60 * 60
+NEWS_SITEMAP_MAX_AGE = 5 * 60
+ROBOTS_MAX_AGE = 24 * 60 * 60
+
+# Google News: stories of the last two days, at most 1,000 per sitemap.
+NEWS_WINDOW = timedelta(hours=48)
+NEWS_LIMIT = 1000
+
+
+def absolute(path: str) -> str:
+    return settings.NEWSROOM_SITE_URL + path
+
+
+def w3c(moment):
+    """A W3C datetime to the second, in UTC, as sitemaps and Google News want it."""
+    if moment is None:
+        return None
+    return moment.astimezone(UTC).replace(microsecond=0).isoformat()
+
+
+def to_the_second(moment):
+    return moment.replace(microsecond=0) if moment else None
+
+
+def largest_rendition(image: Image):
+    """The widest stored full-frame rendition every crawler can read, or None.
+
+    Uses the prefetched renditions; a sitemap never makes a rendition.
+    """
+    extension = "." + EXTENSIONS[fallback_format(image)]
+    full_frame = [
+        rendition
+        for rendition in image.renditions.all()
+        if rendition.spec.startswith("w") and rendition.spec.endswith(extension)
+    ]
+    return max(full_frame, key=lambda rendition: rendition.width, default=None)
+
+
+class NewsroomSitemap(Sitemap):
+    """Absolute URLs on the public site, and lastmod from one aggregate query."""
+
+    def get_urls(self, page=1, site=None, protocol=None):
+        scheme, _, domain = settings.NEWSROOM_SITE_URL.partition("://")
+        return self._urls(page, scheme, domain)
+
+    def lastmod(self, item):
+        return to_the_second(getattr(item, "last_changed", None))
+
+    def get_latest_lastmod(self):
+        # The default would load every item; one aggregate suffices.
+        latest = self.items().order_by().aggregate(latest=Max("last_changed"))["latest"]
+        return latest.replace(microsecond=0) if latest else None
+
+
+def topic_sitemap(queryset, through, location=None):
+    """Topics (of `queryset`) with at least one public story, joined by `through`.
+
+    Filtering before annotating makes the annotation count only those stories,
+    so `last_changed` is the latest change among the topic's public stories.
+    """
+
+    class TopicSitemap(NewsroomSitemap):
+        def items(self):
+            return (
+                queryset.filter(**{f"{through}__in": Article.objects.published()})
+                .annotate(
+                    last_changed=Max(
+                        Greatest(f"{through}__updated_at", f"{through}__published_at")
+                    )
+                )
+                .order_by("pk")
+            )
+
+        def location(self, topic):
+            return location(topic) if location else topic.get_absolute_url()
+
+    return TopicSitemap
+
+
+class HomeSitemap(NewsroomSitemap):
+    """The front page: always there, so the index is never empty."""
+
+    changefreq = "hourly"
+
+    def items(self):
+        return ["articles:home"]
+
+    def location(self, name):
+        return reverse(name)
+
+    def lastmod(self, name):
+        return to_the_second(Article.objects.published().last_changed()[0])
+
+    def get_latest_lastmod(self):
+        latest = Article.objects.published().last_changed()[0]
+        return latest.replace(microsecond=0) if latest else None
+
+
+class StorySitemap(NewsroomSitemap):
+    """Every public story, with its lead picture and body figures as image entries."""
+
+    def items(self):
+        return (
+            Article.objects.published()
+            .select_related("lead_image")
+            .prefetch_related("lead_image__renditions")
+            .annotate(last_changed=Greatest("updated_at", "published_at"))
+            .order_by("-published_at", "-pk")
+        )
+
+    def _urls(self, page, protocol, domain):
+        urls = super()._urls(page, protocol, domain)
+        # Two queries for the body figures of the whole page, however many.
+        figures = {url["item"].pk: body_figures(url["item"].body) for url in urls}
+        wanted = {figure.image_id for found in figures.values() for figure in found}
+        images = (
+            Image.objects.prefetch_related("renditions").in_bulk(wanted) if wanted else {}
+        )
+        for url in urls:
+            article = url["item"]
+            pictures = [article.lead_image] if article.lead_image else []
+            pictures += [
+                images[figure.image_id]
+                for figure in figures[article.pk]
+                if figure.image_id in images
+            ]
+            renditions = [largest_rendition(picture) for picture in pictures]
+            locations = [absolute(r.url) if "://" not in r.url else r.url for r in renditions if r]
+            url["images"] = list(dict.fromkeys(locations))
+        return urls
+
+
+class NewsSitemap(StorySitemap):
+    """Google News: public stories first published in the last 48 hours."""
+
+    limit = NEWS_LIMIT
+
+    def items(self):
+        now = timezone.now()
+        return (
+            Article.objects.published(at=now)
+            .filter(published_at__gte=now - NEWS_WINDOW)
+            .annotate(last_changed=Greatest("updated_at", "published_at"))
+            .order_by("-published_at", "-pk")[:NEWS_LIMIT]
+        )
+
+    def _urls(self, page, protocol, domain):
+        urls = Sitemap._urls(self, page, protocol, domain)
+        for url in urls:
+            article = url["item"]
+            url["news"] = {
+                "language": news_language(article.language),
+                "publication_date": w3c(article.published_at),
+                "title": article.headline,
+            }
+        return urls
+
+    def get_latest_lastmod(self):
+        latest = max((story.last_changed for story in self.items()), default=None)
+        return latest.replace(microsecond=0) if latest else None
+
+
+def news_language(code: str) -> str:
+    """ISO 639 code as Google News reads it: "en", "fr", and "zh-cn"/"zh-tw" only."""
+    code = (code or settings.LANGUAGE_CODE).lower().replace("_", "-")
+    return code if code in ("zh-cn", "zh-tw") else code.split("-")[0]
+
+
+SITEMAPS = {
+    "home": HomeSitemap,
+    "stories": StorySitemap,
+    "sections": topic_sitemap(Section.objects.all(), "articles"),
+    "tags": topic_sitemap(
+        Tag.objects.all(), "article", lambda tag: reverse("articles:tag", args=[tag.slug])
+    ),
+    "people": topic_sitemap(Person.objects.filter(user__isnull=True), "articles"),
+    "organisations": topic_sitemap(Organisation.objects.all(), "articles"),
+    "countries": topic_sitemap(Country.objects.all(), "articles"),
+    "authors": topic_sitemap(Person.objects.filter(user__isnull=False), "bylines__article"),
+}
+
+
+def _public(max_age):
+    def decorate(view):
+        return require_safe(cache_control(public=True, max_age=max_age)(conditional_page(view)))
+
+    return decorate
+
+
+@_public(SITEMAP_MAX_AGE)
+def index(request):
+    """The sitemap index: every child sitemap page that has URLs, and the news one."""
+    entries = []
+    for section, sitemap_class in SITEMAPS.items():
+        sitemap = sitemap_class()
+        paginator = sitemap.paginator
+        if paginator.count == 0:
+            continue  # an empty <urlset> is not a valid sitemap
+        location = absolute(reverse("sitemap", kwargs={"section": section}))
+        lastmod = w3c(sitemap.get_latest_lastmod())
+        entries.append((location, lastmod))
+        entries += [(f"{location}?p={page}", lastmod) for page in paginator.page_range[1:]]
+    news = NewsSitemap()
+    if news.paginator.count:
+        entries.append((absolute(reverse("sitemap-news")), w3c(news.get_latest_lastmod())))
+    return TemplateResponse(
+        request,
+        "articles/sitemap_index.xml",
+        {"sitemaps": entries},
+        content_type="application/xml",
+        headers={"X-Robots-Tag": "noindex, noarchive"},
+    )
+
+
+@_public(SITEMAP_MAX_AGE)
+def sitemap(request, section):
+    """One child sitemap page (`?p=2` for the second 50,000 URLs)."""
+    if section not in SITEMAPS:
+        raise Http404("No such sitemap.")
+    return sitemap_views.sitemap(
+        request, {section: SITEMAPS[section]}, section, template_name="articles/sitemap.xml"
+    )
+
+
+@_public(NEWS_SITEMAP_MAX_AGE)
+def news(request):
+    """The Google News sitemap."""
+    return sitemap_views.sitemap(
+        request,
+        {"news": NewsSitemap},
+        "news",
+        template_name="articles/sitemap_news.xml",
+    )
+
+
+@_public(ROBOTS_MAX_AGE)
+def robots_txt(request):
+    """robots.txt: keep crawlers out of the newsroom, point them at the sitemaps."""
+    return render(
+        request,
+        "robots.txt",
+        {"sitemap_url": absolute(reverse("sitemap-index"))},
+        content_type="text/plain; charset=utf-8",
+    )
+
