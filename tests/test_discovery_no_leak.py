@@ -1,0 +1,131 @@
+"""No discovery surface (feeds, sitemaps, robots.txt) shows a story that is not public.
+
+Five stories share one section, tag, person, organisation, country and author:
+one public, and a draft, an in-review, a scheduled-not-yet-due and a withdrawn
+one. Each has a unique word in its headline and body, and its own extra tag,
+person, organisation and author named with that word. Every surface must show
+the public word (or its own marker) and none of the hidden ones.
+
+To cover a new surface, add a line to SURFACES: a URL (formatted with the
+fixture's slugs and `{public}`, the public story's word) and what it must show.
+"""
+
+import pytest
+from django.test import Client
+
+from articles.sitemaps import SITEMAPS
+from tests.articles.workflow_stories import story_in
+from tests.factories import (
+    country,
+    make_author,
+    make_editor,
+    make_journalist,
+    make_organisation,
+    make_person,
+    make_section,
+)
+
+pytestmark = pytest.mark.django_db
+
+PUBLIC_WORD = "quokkapublic"
+HIDDEN_WORDS = {
+    "draft": "narwhaldraft",
+    "in-review": "pangolinreview",
+    "scheduled": "axolotlscheduled",
+    "withdrawn": "okapiwithdrawn",
+}
+# What a surface must show, so that the test can fail: the public story's word…
+PUBLIC = object()
+
+FEED_PAGES = [
+    "/feeds",
+    "/section/{section}",
+    "/tag/{tag}",
+    "/people/{person}",
+    "/organisations/{organisation}",
+    "/countries/{country}",
+    "/authors/{author}",
+]
+
+SURFACES = [
+    *[(f"{page}/{kind}/", PUBLIC) for page in FEED_PAGES for kind in ("rss", "atom")],
+    ("/sitemap.xml", "/sitemap-stories.xml"),
+    ("/sitemap-home.xml", "<loc>"),
+    ("/sitemap-stories.xml", PUBLIC),
+    ("/sitemap-sections.xml", "/section/{section}/"),
+    ("/sitemap-tags.xml", PUBLIC),
+    ("/sitemap-people.xml", PUBLIC),
+    ("/sitemap-organisations.xml", PUBLIC),
+    ("/sitemap-countries.xml", "/countries/{country}/"),
+    ("/sitemap-authors.xml", PUBLIC),
+    ("/sitemap-news.xml", PUBLIC),
+    ("/robots.txt", "/sitemap.xml"),
+    # After merge: ("/search/?q={public}", PUBLIC), and the JSON-LD pages.
+]
+
+
+def test_surfaces_cover_every_child_sitemap():
+    listed = {url for url, _ in SURFACES}
+    assert {f"/sitemap-{name}.xml" for name in SITEMAPS} <= listed
+
+
+def story(state, word, shared):
+    """A story in `state` with `word` in its headline and body and on its own topics."""
+    return story_in(
+        state,
+        headline=f"Talks resume {word}",
+        body=f"<p>Negotiators met. The {word} paragraph.</p>",
+        section=shared["section"],
+        authors=[shared["author"], make_author(make_journalist(username=f"{word}author"))],
+        people=[shared["person"], make_person(f"{word} person")],
+        organisations=[shared["organisation"], make_organisation(f"{word} org")],
+        countries=[shared["country"]],
+        tags=["talks", word],
+    )
+
+
+@pytest.fixture
+def newsroom(settings):
+    # Full text puts the bodies in the feeds too, so the body words are tested.
+    settings.NEWSROOM_FEED_FULL_TEXT = True
+    shared = {
+        "section": make_section("Diplomacy"),
+        "author": make_author(make_journalist(username="samir")),
+        "person": make_person("Mark Esper"),
+        "organisation": make_organisation("NATO"),
+        "country": country("MA"),
+    }
+    story("published", PUBLIC_WORD, shared)
+    for state, word in HIDDEN_WORDS.items():
+        story(state, word, shared)
+    return {
+        "section": shared["section"].slug,
+        "tag": "talks",
+        "person": shared["person"].slug,
+        "organisation": shared["organisation"].slug,
+        "country": shared["country"].slug,
+        "author": shared["author"].slug,
+        "public": PUBLIC_WORD,
+    }
+
+
+@pytest.fixture(params=["anonymous", "editor"])
+def reader(request):
+    client = Client()
+    if request.param == "editor":
+        client.force_login(make_editor())  # staff who may see every draft elsewhere
+    return client
+
+
+@pytest.mark.parametrize("url, shows", SURFACES)
+def test_no_discovery_surface_shows_a_story_that_is_not_public(
+    newsroom, reader, url, shows
+):
+    url = url.format(**newsroom)
+    response = reader.get(url)
+    assert response.status_code == 200, url
+    content = response.content.decode().lower()
+    expected = PUBLIC_WORD if shows is PUBLIC else shows.format(**newsroom)
+    assert expected.lower() in content, url
+    for state, word in HIDDEN_WORDS.items():
+        assert word not in content, (url, state)
