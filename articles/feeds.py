@@ -41,7 +41,7 @@ def absolute(path: str) -> str:
 
 
 def full_text() -> bool:
-    return getattr(settings, "NEWSROOM_FEED_FULL_TEXT", False)
+    return settings.NEWSROOM_FEED_FULL_TEXT
 
 
 class RssWithMedia(Rss201rev2Feed):
