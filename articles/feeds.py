@@ -88,6 +88,7 @@ class StoryFeed(Feed):
 
     feed_type = RssWithMedia
     name = "site"  # the URL names are articles:feed-<name>-rss and -atom
+    url_kwarg = "slug"  # the topic's URL argument
 
     def title(self, topic=None):
         name = settings.NEWSROOM_PUBLICATION_NAME
@@ -100,8 +101,6 @@ class StoryFeed(Feed):
         kind = "atom" if issubclass(self.feed_type, Atom1Feed) else "rss"
         kwargs = {} if topic is None else {self.url_kwarg: topic.slug}
         return absolute(reverse(f"articles:feed-{self.name}-{kind}", kwargs=kwargs))
-
-    url_kwarg = "slug"
 
     def description(self, topic=None):
         return f"The latest stories from {settings.NEWSROOM_PUBLICATION_NAME}."

@@ -117,7 +117,7 @@ def reader(request):
     return client
 
 
-@pytest.mark.parametrize("url, shows", SURFACES)
+@pytest.mark.parametrize("url, shows", SURFACES, ids=[url for url, _ in SURFACES])
 def test_no_discovery_surface_shows_a_story_that_is_not_public(
     newsroom, reader, url, shows
 ):

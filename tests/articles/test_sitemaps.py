@@ -130,7 +130,9 @@ def test_the_schemas_reject_what_google_news_would(urlset_schema):
 # --- The index -------------------------------------------------------------------------
 
 
-def test_the_index_validates_and_lists_every_child_sitemap_absolutely(client, newsroom, index_schema):
+def test_the_index_validates_and_lists_every_child_sitemap_absolutely(
+    client, newsroom, index_schema
+):
     response = client.get("/sitemap.xml")
     assert response["Content-Type"] == "application/xml"
     index = assert_valid(index_schema, response.content)
@@ -260,6 +262,16 @@ def test_the_news_sitemap_holds_at_most_its_limit(client, site_url, monkeypatch)
     document = etree.fromstring(client.get("/sitemap-news.xml").content)
     assert len(locations(document)) == 3
     assert sitemaps.NEWS_LIMIT == 3 and sitemaps.NewsSitemap.limit == 3
+
+
+def test_a_quiet_two_days_give_an_empty_news_sitemap_left_out_of_the_index(
+    client, site_url, index_schema
+):
+    make_article("Old news", published_at=timezone.now() - timedelta(days=3))
+    response = client.get("/sitemap-news.xml")
+    assert response.status_code == 200
+    assert locations(etree.fromstring(response.content)) == []
+    assert "/sitemap-news.xml" not in children(client, index_schema)
 
 
 def test_google_news_allows_a_thousand_stories_per_sitemap():
