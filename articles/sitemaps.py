@@ -156,12 +156,16 @@ class StorySitemap(NewsroomSitemap):
                 if figure.image_id in images
             ]
             renditions = [largest_rendition(picture) for picture in pictures]
-            locations = [absolute(r.url) if "://" not in r.url else r.url for r in renditions if r]
+            locations = [
+                rendition.url if "://" in rendition.url else absolute(rendition.url)
+                for rendition in renditions
+                if rendition is not None
+            ]
             url["images"] = list(dict.fromkeys(locations))
         return urls
 
 
-class NewsSitemap(StorySitemap):
+class NewsSitemap(NewsroomSitemap):
     """Google News: public stories first published in the last 48 hours."""
 
     limit = NEWS_LIMIT
@@ -176,7 +180,7 @@ class NewsSitemap(StorySitemap):
         )
 
     def _urls(self, page, protocol, domain):
-        urls = Sitemap._urls(self, page, protocol, domain)
+        urls = super()._urls(page, protocol, domain)
         for url in urls:
             article = url["item"]
             url["news"] = {

@@ -349,3 +349,32 @@ def test_a_sitemap_costs_the_same_queries_for_two_stories_as_for_eight(client, s
     few = queries_for(client, path)
     add_stories(6)
     assert queries_for(client, path) == few
+
+
+def test_a_tag_only_on_a_library_image_is_not_a_topic_page(client, newsroom):
+    # Tags are shared with the image library; only story tags have pages. The
+    # image's id is the public story's, so only the content type tells them apart.
+    from django.contrib.contenttypes.models import ContentType
+    from taggit.models import Tag, TaggedItem
+
+    from articles.images import Image
+
+    TaggedItem.objects.create(
+        tag=Tag.objects.create(name="picture-desk-only", slug="picture-desk-only"),
+        content_type=ContentType.objects.get_for_model(Image),
+        object_id=newsroom["public"].pk,
+    )
+    assert b"picture-desk-only" not in client.get("/sitemap-tags.xml").content
+
+
+def test_last_changed_is_the_newest_edit_or_publication_and_the_count(db):
+    from articles.models import Article
+
+    assert Article.objects.published().last_changed() == (None, 0)
+    old = make_article("Old", published_at=timezone.now() - timedelta(days=2))
+    scheduled_edit = timezone.now() + timedelta(hours=1)
+    future = make_article("Future", published_at=scheduled_edit)
+    latest, count = Article.objects.filter(pk__in=[old.pk, future.pk]).last_changed()
+    assert (latest, count) == (scheduled_edit, 2)
+    latest, count = Article.objects.published().last_changed()
+    assert count == 1 and latest == Article.objects.get(pk=old.pk).updated_at
