@@ -384,3 +384,11 @@ def test_the_home_page_announces_only_the_site_feeds(client, stories):
     html = client.get("/").content.decode()
     assert html.count('rel="alternate" type="application/rss+xml"') == 1
     assert html.count('rel="alternate" type="application/atom+xml"') == 1
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_full_text_feed_parses_cleanly_too(client, illustrated, settings, kind):
+    settings.NEWSROOM_FEED_FULL_TEXT = True
+    feed = parsed(client, f"/feeds/{kind}/")
+    assert feed.bozo == 0, feed.get("bozo_exception")
+    assert "The second paragraph." in feed.entries[0].content[0].value
