@@ -59,8 +59,11 @@ def entity_id(entity) -> str:
     return f"{absolute(entity.get_absolute_url())}#{type(entity).__name__.lower()}"
 
 
+EMPTY = ("", None, [], {})
+
+
 def _without_empty(data: dict) -> dict:
-    return {key: value for key, value in data.items() if value not in ("", None, [], {})}
+    return {key: value for key, value in data.items() if value not in EMPTY}
 
 
 # --- Publisher and site ----------------------------------------------------------
@@ -93,14 +96,20 @@ def publisher_id() -> str:
     return f"{settings.NEWSROOM_SITE_URL}/#publisher"
 
 
+def publisher_reference() -> dict:
+    return {
+        "@type": "NewsMediaOrganization",
+        "@id": publisher_id(),
+        "name": settings.NEWSROOM_PUBLICATION_NAME,
+        "url": absolute(reverse("articles:home")),
+    }
+
+
 def publisher() -> dict:
     """The publication, as a NewsMediaOrganization."""
     return _without_empty(
         {
-            "@type": "NewsMediaOrganization",
-            "@id": publisher_id(),
-            "name": settings.NEWSROOM_PUBLICATION_NAME,
-            "url": absolute(reverse("articles:home")),
+            **publisher_reference(),
             "logo": publisher_logo(),
             "sameAs": [settings.NEWSROOM_GOOGLE_NEWS_URL]
             if settings.NEWSROOM_GOOGLE_NEWS_URL
@@ -147,6 +156,7 @@ def person(entity, *, roles=None) -> dict:
     """
     photo = absolute(entity.photo.url) if entity.photo else ""
     roles = roles or []
+    employers = _unique_by_pk(role.organisation for role in roles)
     return _without_empty(
         {
             "@type": "Person",
@@ -156,9 +166,7 @@ def person(entity, *, roles=None) -> dict:
             "description": entity.description,
             "image": photo,
             "jobTitle": _one_or_list(_unique(role.title for role in roles)),
-            "affiliation": _one_or_list(
-                [organisation_reference(o) for o in _unique_by_pk(r.organisation for r in roles)]
-            ),
+            "affiliation": _one_or_list([organisation_reference(o) for o in employers]),
             "sameAs": entity.same_as_list,
         }
     )
@@ -166,7 +174,7 @@ def person(entity, *, roles=None) -> dict:
 
 def organisation(entity, *, parent=None) -> dict:
     """An Organization; its website counts as one of its sameAs links."""
-    same_as = _unique([entity.website, *entity.same_as_list] if entity.website else entity.same_as_list)
+    same_as = _unique([entity.website, *entity.same_as_list])
     return _without_empty(
         {
             "@type": "Organization",
@@ -242,7 +250,12 @@ def breadcrumbs(*trail: tuple[str, str]) -> dict:
         "@context": CONTEXT,
         "@type": "BreadcrumbList",
         "itemListElement": [
-            {"@type": "ListItem", "position": position, "name": name, "item": absolute(path)}
+            {
+                "@type": "ListItem",
+                "position": position,
+                "name": name,
+                "item": absolute(path),
+            }
             for position, (name, path) in enumerate(crumbs, start=1)
         ],
     }
@@ -310,9 +323,7 @@ def authors(article) -> list[dict]:
     """The bylined people; a story with only a credit is the publisher's own."""
     people = [byline.person for byline in article.bylines.all()]
     if not people:
-        return [{"@type": "NewsMediaOrganization", "@id": publisher_id(),
-                 "name": settings.NEWSROOM_PUBLICATION_NAME,
-                 "url": absolute(reverse("articles:home"))}]
+        return [publisher_reference()]
     return [
         _without_empty(
             {
@@ -339,7 +350,11 @@ def entities(article) -> list[dict]:
 def corrections(article) -> list[dict]:
     # Updates add news, they correct nothing: they count only in dateModified.
     return [
-        {"@type": "CorrectionComment", "text": correction.text, "datePublished": iso(correction.created_at)}
+        {
+            "@type": "CorrectionComment",
+            "text": correction.text,
+            "datePublished": iso(correction.created_at),
+        }
         for correction in article.corrections.all()
         if correction.kind == Correction.Kind.CORRECTION
     ]

@@ -21,8 +21,12 @@ def of_type(blocks, *types) -> list:
 
 def one(blocks, *types) -> dict:
     found = of_type(blocks, *types)
-    assert len(found) == 1, f"expected one {types}, got {[b.get('@type') for b in blocks]}"
+    got = [block.get("@type") for block in blocks]
+    assert len(found) == 1, f"expected one of {types}, got {got}"
     return found[0]
+
+
+URL_KEYS = {"url", "@id", "item", "sameAs", "logo", "image", "urlTemplate"}
 
 
 def urls_in(data):
@@ -32,7 +36,7 @@ def urls_in(data):
             yield from urls_in(item)
     elif isinstance(data, dict):
         for key, value in data.items():
-            if key in {"url", "@id", "item", "sameAs", "logo", "image", "urlTemplate"} and isinstance(value, str):
+            if key in URL_KEYS and isinstance(value, str):
                 yield value
             elif key == "sameAs" and isinstance(value, list):
                 yield from value

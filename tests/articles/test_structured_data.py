@@ -4,9 +4,9 @@ from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 from PIL import Image as PILImage
@@ -26,7 +26,7 @@ from tests.factories import (
     make_section,
     make_user,
 )
-from tests.json_ld import json_ld, of_type, one, urls_in
+from tests.json_ld import json_ld, one, urls_in
 
 pytestmark = pytest.mark.django_db
 
