@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class ArticlesConfig(AppConfig):
     name = "articles"
     verbose_name = "Stories"
+
+    def ready(self):
+        from . import checks  # noqa: F401  (registers the system checks)

@@ -2,7 +2,8 @@
 
 Each library image gets widths 320–1920 (never larger than the original) in WebP
 and a fallback (JPEG, or PNG when the picture has transparency), plus crops
-around the focal point: the 1200×630 social card and square thumbnails.
+around the focal point: the 1200×630 social card, square thumbnails and the
+16:9, 4:3 and 1:1 pictures search engines read from structured data.
 
 A rendition is made once and recorded in a `Rendition` row, unique per image and
 spec. Crop specs include the focal point, so moving the focal point asks for new
@@ -34,6 +35,10 @@ logger = logging.getLogger(__name__)
 WIDTHS = (320, 640, 960, 1280, 1920)
 SOCIAL_CARD = (1200, 630)
 SQUARES = (160, 480)
+# Google asks for 16:9, 4:3 and 1:1 versions of an article's image, wide ones
+# at least 1200 px; these crops are that wide unless the original is narrower.
+STRUCTURED_DATA_ASPECTS = ((16, 9), (4, 3), (1, 1))
+STRUCTURED_DATA_WIDTH = 1200
 WEBP, JPEG, PNG = "WEBP", "JPEG", "PNG"
 EXTENSIONS = {WEBP: "webp", JPEG: "jpg", PNG: "png"}
 CONTENT_TYPES = {WEBP: "image/webp", JPEG: "image/jpeg", PNG: "image/png"}
@@ -113,6 +118,18 @@ def square_spec(image: Image, size: int, file_format: str | None = None) -> Spec
     return crop_spec(image, size, size, file_format or fallback_format(image))
 
 
+def structured_data_specs(image: Image) -> list[Spec]:
+    """The 16:9, 4:3 and 1:1 crops for JSON-LD, never upscaled."""
+    specs = []
+    for aspect_width, aspect_height in STRUCTURED_DATA_ASPECTS:
+        # The widest box of this shape that fits in the original.
+        fits = min(image.width, image.height * aspect_width // aspect_height)
+        width = min(STRUCTURED_DATA_WIDTH, fits)
+        height = max(1, round(width * aspect_height / aspect_width))
+        specs.append(crop_spec(image, width, height, fallback_format(image)))
+    return specs
+
+
 def standard_specs(image: Image) -> list[Spec]:
     """Every rendition an image gets on ingest."""
     specs = []
@@ -120,7 +137,9 @@ def standard_specs(image: Image) -> list[Spec]:
         specs += width_specs(image, file_format)
         specs += [square_spec(image, size, file_format) for size in SQUARES]
     specs.append(social_card_spec(image))
-    return specs
+    specs += structured_data_specs(image)
+    # A small original's 1:1 crop can be one of the squares: make it once.
+    return list({spec.name: spec for spec in specs}.values())
 
 
 # --- Making pixels --------------------------------------------------------------

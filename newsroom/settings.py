@@ -161,6 +161,8 @@ NEWSROOM_GOOGLE_NEWS_URL = os.environ.get("NEWSROOM_GOOGLE_NEWS_URL", "")
 NEWSROOM_SITE_URL = os.environ.get("NEWSROOM_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # Feeds carry the whole rendered body, not only the standfirst (docs/feeds-and-sitemaps.md).
 NEWSROOM_FEED_FULL_TEXT = env_bool("NEWSROOM_FEED_FULL_TEXT")
+# The publisher logo in structured data, a path under static/ (docs/structured-data.md).
+NEWSROOM_PUBLISHER_LOGO = os.environ.get("NEWSROOM_PUBLISHER_LOGO", "img/publisher-logo.png")
 # How long a share-preview link to a draft works (docs/workflow.md).
 NEWSROOM_SHARE_PREVIEW_HOURS = env_int("NEWSROOM_SHARE_PREVIEW_HOURS", 48)
 

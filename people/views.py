@@ -44,7 +44,14 @@ class AuthorView(TopicStoryListView):
     template_name = "people/author_detail.html"
 
     def get_topic(self):
-        return get_object_or_404(Person, slug=self.kwargs["slug"], user__isnull=False)
+        return get_object_or_404(
+            # Roles feed the Person JSON-LD's jobTitle and affiliation.
+            Person.objects.prefetch_related(
+                Prefetch("roles", queryset=Role.objects.select_related("organisation"))
+            ),
+            slug=self.kwargs["slug"],
+            user__isnull=False,
+        )
 
     def stories(self, person):
         return Article.objects.by(person)
