@@ -12,15 +12,20 @@ The one interface the rest of the site uses:
 
 PostgreSQL: a stored, GIN-indexed tsvector (headline A, standfirst and names B,
 tags C, body D) matched with `plainto_tsquery('english', …)` and ranked with
-`ts_rank`. SQLite: an FTS5 table (porter stemming) ranked with `bm25()` and the
-same column weights. Both multiply the score by a recency decay.
+`ts_rank`. SQLite: an FTS5 table (porter stemming) ranked by the same field
+weights (a point per word found in each of headline, standfirst, names and
+tags) plus `bm25()` over all the text. FTS5's bm25 alone is a poor judge on a
+small archive: when most stories share a word its IDF is clamped to nearly
+zero, and it sums the column weights before saturating, so the shortest story
+wins. Both engines multiply the score by a recency decay.
 """
 
 import re
 from dataclasses import dataclass
+from datetime import timezone as dt_timezone
 
 from django.db import connection, transaction
-from django.db.models import F, FloatField, Prefetch, Q
+from django.db.models import FloatField, Prefetch, Q
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.html import escape
@@ -36,8 +41,9 @@ MAX_QUERY_LENGTH = 200
 MAX_TERMS = 16
 # A story this many days old scores half what the same story would score today.
 HALF_SCORE_AFTER_DAYS = 180
-# Relative weights of headline, standfirst, names, tags, body (A, B, B, C, D).
-FTS5_WEIGHTS = (10.0, 4.0, 4.0, 2.0, 1.0)
+# Points for each query word found in a field (the A, B, B, C of the tsvector);
+# the body (D) counts through bm25() or ts_rank().
+FIELD_POINTS = {"headline": 10, "standfirst": 4, "names": 4, "tags": 2}
 FTS5_TABLE = "articles_searchdocument_fts"
 PG_CONFIG = "english"
 BATCH_SIZE = 500
@@ -159,7 +165,7 @@ def _recency_sql() -> tuple[str, list]:
         age = "GREATEST(EXTRACT(EPOCH FROM (%s - articles_article.published_at)) / 86400.0, 0)"
         return f"(1.0 / (1.0 + {age} / {HALF_SCORE_AFTER_DAYS}))", [now]
     age = "MAX(julianday(%s) - julianday(articles_article.published_at), 0)"
-    stamp = now.astimezone(timezone.UTC).strftime("%Y-%m-%d %H:%M:%S")
+    stamp = now.astimezone(dt_timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
     return f"(1.0 / (1.0 + {age} / {HALF_SCORE_AFTER_DAYS}))", [stamp]
 
 
@@ -167,6 +173,32 @@ def _fts5_match(words: list[str]) -> str:
     # Every word a quoted string: FTS5 syntax (NEAR, OR, *, ^, :) in the input is
     # just text. `\w+` words hold no quote, but double any to be safe.
     return " ".join('"{}"'.format(word.replace('"', '""')) for word in words)
+
+
+def _fts5_field_points(words: list[str]) -> tuple[str, list]:
+    """SQL adding each field's points for every word it contains."""
+    terms, params = [], []
+    for word in words:
+        for field, points in FIELD_POINTS.items():
+            terms.append(
+                f"(CASE WHEN {FTS5_TABLE}.rowid IN (SELECT rowid FROM {FTS5_TABLE} "
+                f"WHERE {FTS5_TABLE} MATCH %s) THEN {points} ELSE 0 END)"
+            )
+            params.append(f"{field} : {_fts5_match([word])}")
+    return "(" + " + ".join(terms) + ")", params
+
+
+def _pg_field_points(words: list[str]) -> tuple[str, list]:
+    """PostgreSQL twin of `_fts5_field_points`, over the short fields' own text."""
+    terms, params = [], []
+    for word in words:
+        for field, points in FIELD_POINTS.items():
+            terms.append(
+                f"(CASE WHEN to_tsvector('{PG_CONFIG}', articles_searchdocument.{field}) "
+                f"@@ plainto_tsquery('{PG_CONFIG}', %s) THEN {points} ELSE 0 END)"
+            )
+            params.append(word)
+    return " + ".join(terms), params
 
 
 def _pg_query(words: list[str]):
@@ -209,7 +241,7 @@ class Results:
             return list(self._pg_ranked().values_list("pk", flat=True)[start:stop])
         sql, params = self._visible_sql()
         recency, recency_params = _recency_sql()
-        weights = ", ".join(str(weight) for weight in FTS5_WEIGHTS)
+        points, points_params = _fts5_field_points(self.words)
         limit = -1 if stop is None else stop - start
         with connection.cursor() as cursor:
             # bm25() is lower for better matches, hence the minus.
@@ -217,9 +249,16 @@ class Results:
                 f"SELECT {FTS5_TABLE}.rowid FROM {FTS5_TABLE} "
                 f"JOIN articles_article ON articles_article.id = {FTS5_TABLE}.rowid "
                 f"WHERE {FTS5_TABLE} MATCH %s AND {FTS5_TABLE}.rowid IN ({sql}) "
-                f"ORDER BY -bm25({FTS5_TABLE}, {weights}) * {recency} DESC, "
+                f"ORDER BY ({points} - bm25({FTS5_TABLE})) * {recency} DESC, "
                 f"{FTS5_TABLE}.rowid DESC LIMIT %s OFFSET %s",
-                [_fts5_match(self.words), *params, *recency_params, limit, start],
+                [
+                    _fts5_match(self.words),
+                    *params,
+                    *points_params,
+                    *recency_params,
+                    limit,
+                    start,
+                ],
             )
             return [row[0] for row in cursor.fetchall()]
 
@@ -227,16 +266,18 @@ class Results:
         return self.stories.order_by().values("pk").query.sql_with_params()
 
     def _pg_ranked(self):
-        from django.contrib.postgres.search import SearchRank
-
         query = _pg_query(self.words)
-        recency, params = _recency_sql()
+        recency, recency_params = _recency_sql()
+        points, points_params = _pg_field_points(self.words)
+        score = (
+            f"(({points}) + ts_rank(articles_searchdocument.vector, "
+            f"plainto_tsquery('{PG_CONFIG}', %s))) * {recency}"
+        )
+        params = [*points_params, " ".join(self.words), *recency_params]
+        # The vector match (GIN index) picks the stories; the score only orders them.
         return (
             self.stories.filter(search_document__vector=query)
-            .annotate(
-                score=SearchRank(F("search_document__vector"), query)
-                * RawSQL(recency, params, output_field=FloatField())
-            )
+            .annotate(score=RawSQL(score, params, output_field=FloatField()))
             .order_by("-score", "-pk")
         )
 
