@@ -11,13 +11,13 @@ The one interface the rest of the site uses:
   of results, as safe HTML where only `<mark>` is markup.
 
 PostgreSQL: a stored, GIN-indexed tsvector (headline A, standfirst and names B,
-tags C, body D) matched with `plainto_tsquery('english', …)` and ranked with
-`ts_rank`. SQLite: an FTS5 table (porter stemming) ranked by the same field
-weights (a point per word found in each of headline, standfirst, names and
-tags) plus `bm25()` over all the text. FTS5's bm25 alone is a poor judge on a
-small archive: when most stories share a word its IDF is clamped to nearly
-zero, and it sums the column weights before saturating, so the shortest story
-wins. Both engines multiply the score by a recency decay.
+tags C, body D) matched with `plainto_tsquery('english', …)`. SQLite: an FTS5
+table (porter stemming) matched with each word as a quoted string. Both rank
+alike: points for each query word found in the headline, standfirst, names and
+tags, plus the engine's own score over all the text (`ts_rank()` or `bm25()`),
+times a recency decay. FTS5's bm25 alone is a poor judge on a small archive:
+when most stories share a word its IDF is clamped to nearly zero, and it sums
+the column weights before saturating, so the shortest story wins.
 """
 
 import re
@@ -237,6 +237,8 @@ class Results:
         if not self.words:
             return []
         start, stop = key.start or 0, key.stop
+        if stop is not None and stop <= start:
+            return []
         if _is_postgresql():
             return list(self._pg_ranked().values_list("pk", flat=True)[start:stop])
         sql, params = self._visible_sql()

@@ -20,6 +20,8 @@ def story_saved(sender, instance, raw=False, **kwargs):
 
 def links_changed(sender, instance, action, reverse, model, pk_set, **kwargs):
     """People, organisations, countries or tags added to or removed from stories."""
+    if action in ("post_add", "post_remove") and not pk_set:
+        return  # `set()` adds and removes nothing when nothing changed
     if isinstance(instance, Article):
         if action in ("post_add", "post_remove", "post_clear"):
             search.index_stories([instance.pk])

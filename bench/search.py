@@ -149,7 +149,7 @@ def measure_one_database():
     if connection.vendor == "sqlite":
         # A file, not memory: closer to the embedded default in production.
         folder = tempfile.mkdtemp()
-        settings.DATABASES["default"]["TEST"] = {"NAME": str(Path(folder) / "bench.sqlite3")}
+        connection.settings_dict["TEST"]["NAME"] = str(Path(folder) / "bench.sqlite3")
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
         rng = random.Random(7)
