@@ -176,16 +176,22 @@ def _fts5_match(words: list[str]) -> str:
 
 
 def _fts5_field_points(words: list[str]) -> tuple[str, list]:
-    """SQL adding each field's points for every word it contains."""
-    terms, params = [], []
+    """A `WITH` clause giving `search_points(id, points)`: each field's points per word.
+
+    One FTS5 lookup per field and word, made once (a subquery in the ORDER BY
+    would run for every matching story).
+    """
+    selects, params = [], []
     for word in words:
         for field, points in FIELD_POINTS.items():
-            terms.append(
-                f"(CASE WHEN {FTS5_TABLE}.rowid IN (SELECT rowid FROM {FTS5_TABLE} "
-                f"WHERE {FTS5_TABLE} MATCH %s) THEN {points} ELSE 0 END)"
-            )
+            selects.append(f"SELECT rowid, {points} FROM {FTS5_TABLE} WHERE {FTS5_TABLE} MATCH %s")
             params.append(f"{field} : {_fts5_match([word])}")
-    return "(" + " + ".join(terms) + ")", params
+    return (
+        f"WITH field_points(id, points) AS ({' UNION ALL '.join(selects)}), "
+        "search_points(id, points) AS "
+        "(SELECT id, SUM(points) FROM field_points GROUP BY id) ",
+        params,
+    )
 
 
 def _pg_field_points(words: list[str]) -> tuple[str, list]:
@@ -248,15 +254,16 @@ class Results:
         with connection.cursor() as cursor:
             # bm25() is lower for better matches, hence the minus.
             cursor.execute(
-                f"SELECT {FTS5_TABLE}.rowid FROM {FTS5_TABLE} "
+                f"{points}SELECT {FTS5_TABLE}.rowid FROM {FTS5_TABLE} "
                 f"JOIN articles_article ON articles_article.id = {FTS5_TABLE}.rowid "
+                f"LEFT JOIN search_points ON search_points.id = {FTS5_TABLE}.rowid "
                 f"WHERE {FTS5_TABLE} MATCH %s AND {FTS5_TABLE}.rowid IN ({sql}) "
-                f"ORDER BY ({points} - bm25({FTS5_TABLE})) * {recency} DESC, "
-                f"{FTS5_TABLE}.rowid DESC LIMIT %s OFFSET %s",
+                f"ORDER BY (COALESCE(search_points.points, 0) - bm25({FTS5_TABLE})) "
+                f"* {recency} DESC, {FTS5_TABLE}.rowid DESC LIMIT %s OFFSET %s",
                 [
+                    *points_params,
                     _fts5_match(self.words),
                     *params,
-                    *points_params,
                     *recency_params,
                     limit,
                     start,
