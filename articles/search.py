@@ -229,7 +229,7 @@ class Results:
         with connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT COUNT(*) FROM {FTS5_TABLE} "
-                f"WHERE {FTS5_TABLE} MATCH %s AND rowid IN ({sql})",
+                f"WHERE {FTS5_TABLE} MATCH %s AND +rowid IN ({sql})",
                 [_fts5_match(self.words), *params],
             )
             return cursor.fetchone()[0]
@@ -252,12 +252,14 @@ class Results:
         points, points_params = _fts5_field_points(self.words)
         limit = -1 if stop is None else stop - start
         with connection.cursor() as cursor:
-            # bm25() is lower for better matches, hence the minus.
+            # bm25() is lower for better matches, hence the minus. CROSS JOIN and
+            # the unary plus keep SQLite driving from the MATCH: otherwise it may
+            # look each visible story up in the FTS table, one by one.
             cursor.execute(
                 f"{points}SELECT {FTS5_TABLE}.rowid FROM {FTS5_TABLE} "
-                f"JOIN articles_article ON articles_article.id = {FTS5_TABLE}.rowid "
+                f"CROSS JOIN articles_article ON articles_article.id = {FTS5_TABLE}.rowid "
                 f"LEFT JOIN search_points ON search_points.id = {FTS5_TABLE}.rowid "
-                f"WHERE {FTS5_TABLE} MATCH %s AND {FTS5_TABLE}.rowid IN ({sql}) "
+                f"WHERE {FTS5_TABLE} MATCH %s AND +{FTS5_TABLE}.rowid IN ({sql}) "
                 f"ORDER BY (COALESCE(search_points.points, 0) - bm25({FTS5_TABLE})) "
                 f"* {recency} DESC, {FTS5_TABLE}.rowid DESC LIMIT %s OFFSET %s",
                 [
