@@ -51,7 +51,7 @@ BATCH_SIZE = 500
 # Private-use characters bracket matches in the engine's output, so the text can
 # be escaped in full before they become <mark> tags.
 START, STOP = "\ue000", "\ue001"
-_WORD = re.compile(r"\w+")
+_WORD = re.compile(r"[^\W_]+")
 
 
 def terms(text: str | None) -> list[str]:
@@ -129,7 +129,13 @@ def _update_vectors(ids) -> None:
         + SearchVector("tags", weight="C", config=PG_CONFIG)
         + SearchVector("body", weight="D", config=PG_CONFIG)
     )
-    SearchDocument.objects.filter(pk__in=ids).update(vector=vector)
+    fields_vector = (
+        SearchVector("headline", weight="A", config=PG_CONFIG)
+        + SearchVector("standfirst", weight="B", config=PG_CONFIG)
+        + SearchVector("names", weight="C", config=PG_CONFIG)
+        + SearchVector("tags", weight="D", config=PG_CONFIG)
+    )
+    SearchDocument.objects.filter(pk__in=ids).update(vector=vector, fields_vector=fields_vector)
 
 
 def index_stories_about(entity) -> None:
@@ -149,7 +155,7 @@ def rebuild_index() -> int:
         if _is_postgresql():
             # Without fresh statistics the planner may scan the table for a
             # query that matches nothing.
-            cursor.execute("ANALYZE articles_searchdocument")
+            cursor.execute("ANALYZE articles_searchdocument, articles_article")
         else:
             cursor.execute(f"INSERT INTO {FTS5_TABLE}({FTS5_TABLE}) VALUES ('optimize')")
     return len(ids)
@@ -194,16 +200,21 @@ def _fts5_field_points(words: list[str]) -> tuple[str, list]:
     )
 
 
+PG_FIELD_WEIGHTS = {"headline": "A", "standfirst": "B", "names": "C", "tags": "D"}
+
+
 def _pg_field_points(words: list[str]) -> tuple[str, list]:
-    """PostgreSQL twin of `_fts5_field_points`, over the short fields' own text."""
+    """PostgreSQL twin of `_fts5_field_points`, from `fields_vector`'s weights."""
     terms, params = [], []
     for word in words:
         for field, points in FIELD_POINTS.items():
+            # `word` is letters and digits only, so "word:A" is always a valid
+            # tsquery (an empty one, matching nothing, for a stop word).
             terms.append(
-                f"(CASE WHEN to_tsvector('{PG_CONFIG}', articles_searchdocument.{field}) "
-                f"@@ plainto_tsquery('{PG_CONFIG}', %s) THEN {points} ELSE 0 END)"
+                "(CASE WHEN articles_searchdocument.fields_vector "
+                f"@@ to_tsquery('{PG_CONFIG}', %s) THEN {points} ELSE 0 END)"
             )
-            params.append(word)
+            params.append(f"{word}:{PG_FIELD_WEIGHTS[field]}")
     return " + ".join(terms), params
 
 

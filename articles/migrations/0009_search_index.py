@@ -77,6 +77,7 @@ class Migration(migrations.Migration):
                 ('tags', models.TextField(blank=True)),
                 ('body', models.TextField(blank=True, help_text='The body as plain text.')),
                 ('vector', django.contrib.postgres.search.SearchVectorField(editable=False, null=True)),
+                ('fields_vector', django.contrib.postgres.search.SearchVectorField(editable=False, null=True)),
             ],
             options={
                 'verbose_name': 'search document',
