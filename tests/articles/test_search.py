@@ -207,6 +207,7 @@ def test_the_masthead_has_a_labelled_search_box(client):
         "a\x00b",
         "héllo wörld 東京 🙂",
         "col:value ^start",
+        "snake_case:A word:* !not (paren) a<->b",
         "a" * 300 + " " + "b " * 300,
     ],
 )
