@@ -119,8 +119,13 @@ class SearchQueryField(forms.CharField):
 
 
 class CountryChoiceField(forms.ModelChoiceField):
+    """A country by its ISO code, in either case (`?country=ma`, as in its page's URL)."""
+
     def to_python(self, value):
         return super().to_python(value.upper() if isinstance(value, str) else value)
+
+    def bound_data(self, data, initial):
+        return data.upper() if isinstance(data, str) else data
 
     def label_from_instance(self, country):
         return country.name

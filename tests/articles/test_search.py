@@ -282,6 +282,11 @@ def test_filters_narrow_the_results(client):
         assert other not in html, name
 
 
+def test_a_country_filter_in_lower_case_shows_as_selected(client):
+    make_article("Souk news", countries=[country("MA")])
+    assert '<option value="MA" selected>Morocco</option>' in page(client, q="souk", country="ma")
+
+
 def test_results_are_paginated_keeping_the_query(client):
     for number in range(25):
         make_article(f"Okapi report {number}")
