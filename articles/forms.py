@@ -106,3 +106,103 @@ class ArticleAdminForm(forms.ModelForm):
             "seo_description": wide,
             "tags": TagSuggestionWidget(attrs={"class": "vLargeTextField"}),
         }
+
+
+class SearchQueryField(forms.CharField):
+    """The reader's words: NUL bytes dropped and cut to a sane length, never refused."""
+
+    def to_python(self, value):
+        from .search import MAX_QUERY_LENGTH
+
+        value = super().to_python(value)
+        return value.replace("\x00", "")[:MAX_QUERY_LENGTH].strip()
+
+
+class CountryChoiceField(forms.ModelChoiceField):
+    """A country by its ISO code, in either case (`?country=ma`, as in its page's URL)."""
+
+    def to_python(self, value):
+        return super().to_python(value.upper() if isinstance(value, str) else value)
+
+    def bound_data(self, data, initial):
+        return data.upper() if isinstance(data, str) else data
+
+    def label_from_instance(self, country):
+        return country.name
+
+
+class SearchForm(forms.Form):
+    """The search box and its filters; bad filters are reported and ignored, never fatal.
+
+    Readers arrive here from any link, so every field is optional and every
+    value is checked: a filter that does not validate drops out of
+    `filters()` and shows an error next to the field.
+    """
+
+    q = SearchQueryField(label="Search for", required=False)
+    section = forms.ModelChoiceField(
+        queryset=None, to_field_name="slug", required=False, empty_label="All sections"
+    )
+    type = forms.ChoiceField(label="Type of work", required=False)
+    country = CountryChoiceField(
+        queryset=None, to_field_name="code", required=False, empty_label="All countries"
+    )
+    person = forms.ModelChoiceField(
+        queryset=None, to_field_name="slug", required=False, widget=forms.HiddenInput
+    )
+    organisation = forms.ModelChoiceField(
+        queryset=None, to_field_name="slug", required=False, widget=forms.HiddenInput
+    )
+    from_date = forms.DateField(
+        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    to_date = forms.DateField(
+        label="To", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, **kwargs):
+        from people.models import Country, Organisation, Person
+
+        from .models import Section, TypeOfWork
+
+        super().__init__(*args, **kwargs)
+        self.fields["section"].queryset = Section.objects.all()
+        self.fields["type"].choices = [("", "All types"), *TypeOfWork.choices]
+        self.fields["country"].queryset = Country.objects.mentioned().order_by("name")
+        self.fields["person"].queryset = Person.objects.all()
+        self.fields["organisation"].queryset = Organisation.objects.all()
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("from_date"), cleaned.get("to_date")
+        if start and end and start > end:
+            self.add_error("to_date", "The end of the date range is before its start.")
+        return cleaned
+
+    @property
+    def query(self) -> str:
+        self.is_valid()
+        return self.cleaned_data.get("q", "")
+
+    def filters(self) -> dict:
+        """The filters that validated, by name, without the empty ones."""
+        self.is_valid()
+        return {
+            name: value
+            for name, value in self.cleaned_data.items()
+            if name != "q" and value not in (None, "")
+        }
+
+    def filter(self, stories):
+        """`stories` narrowed by every valid filter."""
+        filters = self.filters()
+        lookups = {
+            "section": "section",
+            "type": "type_of_work",
+            "country": "countries",
+            "person": "people",
+            "organisation": "organisations",
+            "from_date": "published_at__date__gte",
+            "to_date": "published_at__date__lte",
+        }
+        return stories.filter(**{lookups[name]: value for name, value in filters.items()})

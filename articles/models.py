@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Count, F, Max, Prefetch, Q, Window
 from django.db.models.functions import Greatest, RowNumber
@@ -556,3 +557,37 @@ class PreviewLink(models.Model):
 
     def __str__(self):
         return f"Share link for {self.article}"
+
+
+class SearchDocument(models.Model):
+    """A story's words as search sees them, one row per story whatever its state.
+
+    Kept in step by `articles/search.py` (signals in `articles/signals.py`);
+    search results are always intersected with `Article.objects.published()`,
+    so the index never decides who may see what. On PostgreSQL `vector` holds
+    the weighted tsvector (GIN-indexed); on SQLite an FTS5 table mirrors the
+    text columns through triggers (both made in migration 0009).
+    """
+
+    article = models.OneToOneField(
+        Article, on_delete=models.CASCADE, primary_key=True, related_name="search_document"
+    )
+    headline = models.TextField(blank=True)
+    standfirst = models.TextField(blank=True)
+    names = models.TextField(
+        blank=True, help_text="Names and aliases of the people, organisations, countries "
+        "and authors of the story."
+    )
+    tags = models.TextField(blank=True)
+    body = models.TextField(blank=True, help_text="The body as plain text.")
+    vector = SearchVectorField(null=True, editable=False)
+    # PostgreSQL: headline A, standfirst B, names C, tags D, to tell in which
+    # field a word was found (ranking points) without parsing text per query.
+    fields_vector = SearchVectorField(null=True, editable=False)
+
+    class Meta:
+        verbose_name = "search document"
+        verbose_name_plural = "search documents"
+
+    def __str__(self):
+        return self.headline

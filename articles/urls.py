@@ -41,6 +41,7 @@ urlpatterns = [
     path("<yyyy:year>/<dd:month>/<dd:day>/<slug:slug>/", views.ArticleDetailView.as_view(), name="detail"),
     path("section/<slug:slug>/", views.SectionView.as_view(), name="section"),
     path("tag/<slug:slug>/", views.TagView.as_view(), name="tag"),
+    path("search/", views.search, name="search"),
     path("preview/<str:token>/", previews.shared_preview, name="shared-preview"),
     *feed_paths("feeds", feeds.StoryFeed, "site"),
     *feed_paths("section/<slug:slug>", feeds.SectionFeed, "section"),

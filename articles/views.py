@@ -1,6 +1,7 @@
 from datetime import timedelta
 from itertools import groupby
 
+from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
@@ -11,6 +12,8 @@ from taggit.models import Tag
 
 from people.models import Person, Role
 
+from . import search as search_engine
+from .forms import SearchForm
 from .models import Article, FormerSlug, Section, Status
 from .related import related_stories
 
@@ -144,3 +147,36 @@ class TagView(TopicStoryListView):
 
     def stories(self, tag):
         return Article.objects.filter(tags=tag)
+
+
+SEARCH_PAGE_SIZE = 20
+
+
+def search(request):
+    """Public stories matching `?q=`, best first, with the filters of `SearchForm`.
+
+    Template: ``articles/search.html``. Context: ``form``, ``query``,
+    ``results`` (a list of ``(article, highlight)``), ``page_obj``,
+    ``paginator`` and ``is_paginated``. Bad input never fails: the form
+    drops what it cannot read, `articles.search` what the engine cannot take.
+    """
+    form = SearchForm(request.GET)
+    query = form.query
+    stories = form.filter(Article.objects.published())
+    paginator = Paginator(search_engine.search(query, stories), SEARCH_PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    ids = list(page.object_list)
+    articles = Article.objects.filter(pk__in=ids).for_listing().in_bulk()
+    highlights = search_engine.highlights(query, ids)
+    return TemplateResponse(
+        request,
+        "articles/search.html",
+        {
+            "form": form,
+            "query": query,
+            "results": [(articles[pk], highlights.get(pk)) for pk in ids if pk in articles],
+            "page_obj": page,
+            "paginator": paginator,
+            "is_paginated": page.has_other_pages(),
+        },
+    )

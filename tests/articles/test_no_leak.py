@@ -45,6 +45,9 @@ def newsroom():
         reverse("people:author", args=[author.slug]),
         reverse("people:organisation", args=[organisation.slug]),
         reverse("people:country", args=["ma"]),
+        # Every hidden story carries the tag and the names searched for here.
+        f"{reverse('articles:search')}?q=roadmap",
+        f"{reverse('articles:search')}?q=Esper+NATO+Morocco",
     ]
     return {"journalist": journalist, "public": public, "hidden": hidden, "pages": pages}
 

@@ -25,6 +25,7 @@ PAGES = {
     "tag": "/tag/defence-cooperation/",
     "section": "/section/news/",
     "author": "/authors/samir-tazi/",
+    "search": "/search/?q=roadmap+Morocco",
 }
 BLOCKING = {"serious", "critical"}
 

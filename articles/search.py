@@ -1,0 +1,370 @@
+"""Full-text search over stories, on the database's own engine.
+
+The one interface the rest of the site uses:
+
+* `index_stories(ids)` / `rebuild_index()` keep one `SearchDocument` per story
+  (every story, whatever its state: who may see what is decided at query time);
+* `search(text, stories)` ranks the stories of `stories` (already narrowed to
+  `Article.objects.published()` and any filters) that match `text`; it returns
+  a `Results` sequence that a `Paginator` can page through;
+* `highlights(text, ids)` gives the highlighted headline and snippet of a page
+  of results, as safe HTML where only `<mark>` is markup.
+
+PostgreSQL: a stored, GIN-indexed tsvector (headline A, standfirst and names B,
+tags C, body D) matched with `plainto_tsquery('english', …)`. SQLite: an FTS5
+table (porter stemming) matched with each word as a quoted string. Both rank
+alike: points for each query word found in the headline, standfirst, names and
+tags, plus the engine's own score over all the text (`ts_rank()` or `bm25()`),
+times a recency decay. FTS5's bm25 alone is a poor judge on a small archive:
+when most stories share a word its IDF is clamped to nearly zero, and it sums
+the column weights before saturating, so the shortest story wins.
+"""
+
+import re
+from dataclasses import dataclass
+from datetime import timezone as dt_timezone
+
+from django.db import connection, transaction
+from django.db.models import FloatField, Prefetch, Q
+from django.db.models.expressions import RawSQL
+from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from people.models import Person
+
+from .models import Article, Byline, SearchDocument
+from .sanitize import plain_text
+
+# Longer queries are cut, not refused: a reader pasting a paragraph gets results.
+MAX_QUERY_LENGTH = 200
+MAX_TERMS = 16
+# A story this many days old scores half what the same story would score today.
+HALF_SCORE_AFTER_DAYS = 180
+# Points for each query word found in a field (the A, B, B, C of the tsvector);
+# the body (D) counts through bm25() or ts_rank().
+FIELD_POINTS = {"headline": 10, "standfirst": 4, "names": 4, "tags": 2}
+FTS5_TABLE = "articles_searchdocument_fts"
+PG_CONFIG = "english"
+BATCH_SIZE = 500
+
+# Private-use characters bracket matches in the engine's output, so the text can
+# be escaped in full before they become <mark> tags.
+START, STOP = "\ue000", "\ue001"
+_WORD = re.compile(r"[^\W_]+")
+
+
+def terms(text: str | None) -> list[str]:
+    """The words of a reader's query: operators, quotes and punctuation dropped."""
+    text = (text or "")[:MAX_QUERY_LENGTH]
+    return _WORD.findall(text)[:MAX_TERMS]
+
+
+def _is_postgresql() -> bool:
+    return connection.vendor == "postgresql"
+
+
+# --- Indexing ------------------------------------------------------------------
+
+
+def _clean(text: str) -> str:
+    return text.replace(START, "").replace(STOP, "").replace("\x00", "")
+
+
+def _names(*entities) -> str:
+    lines = []
+    for entity in entities:
+        lines.append(entity.name)
+        lines.extend(entity.alias_list)
+        if getattr(entity, "short_name", ""):
+            lines.append(entity.short_name)
+    return "\n".join(lines)
+
+
+def document_for(story: Article) -> SearchDocument:
+    """The story's search document (unsaved), from prefetched relations."""
+    entities = [
+        *story.people.all(),
+        *story.organisations.all(),
+        *story.countries.all(),
+        *(byline.person for byline in story.bylines.all()),
+    ]
+    return SearchDocument(
+        article_id=story.pk,
+        headline=_clean(story.headline),
+        standfirst=_clean(story.standfirst),
+        names=_clean(_names(*entities)),
+        tags=_clean("\n".join(tag.name for tag in story.tags.all())),
+        body=_clean(plain_text(story.body)),
+    )
+
+
+def index_stories(ids) -> None:
+    """Write (or rewrite) the search documents of the stories `ids`."""
+    ids = list(ids)
+    for start in range(0, len(ids), BATCH_SIZE):
+        batch = ids[start : start + BATCH_SIZE]
+        stories = Article.objects.filter(pk__in=batch).prefetch_related(
+            "people",
+            "organisations",
+            "countries",
+            "tags",
+            Prefetch("bylines", queryset=Byline.objects.select_related("person")),
+        )
+        documents = [document_for(story) for story in stories]
+        with transaction.atomic():
+            # Delete and insert (not upsert) so SQLite's FTS5 triggers always fire.
+            SearchDocument.objects.filter(pk__in=batch).delete()
+            SearchDocument.objects.bulk_create(documents)
+            if _is_postgresql():
+                _update_vectors(batch)
+
+
+def _update_vectors(ids) -> None:
+    from django.contrib.postgres.search import SearchVector
+
+    vector = (
+        SearchVector("headline", weight="A", config=PG_CONFIG)
+        + SearchVector("standfirst", "names", weight="B", config=PG_CONFIG)
+        + SearchVector("tags", weight="C", config=PG_CONFIG)
+        + SearchVector("body", weight="D", config=PG_CONFIG)
+    )
+    fields_vector = (
+        SearchVector("headline", weight="A", config=PG_CONFIG)
+        + SearchVector("standfirst", weight="B", config=PG_CONFIG)
+        + SearchVector("names", weight="C", config=PG_CONFIG)
+        + SearchVector("tags", weight="D", config=PG_CONFIG)
+    )
+    SearchDocument.objects.filter(pk__in=ids).update(vector=vector, fields_vector=fields_vector)
+
+
+def index_stories_about(entity) -> None:
+    """Re-index every story naming `entity` (a person, organisation or country)."""
+    stories = Article.objects.about(entity)
+    if isinstance(entity, Person):
+        stories = Article.objects.filter(Q(people=entity) | Q(bylines__person=entity))
+    index_stories(stories.values_list("pk", flat=True).distinct())
+
+
+def rebuild_index() -> int:
+    """Rebuild every search document; returns how many stories are indexed."""
+    ids = list(Article.objects.order_by("pk").values_list("pk", flat=True))
+    SearchDocument.objects.exclude(pk__in=ids).delete()
+    index_stories(ids)
+    with connection.cursor() as cursor:
+        if _is_postgresql():
+            # Without fresh statistics the planner may scan the table for a
+            # query that matches nothing.
+            cursor.execute("ANALYZE articles_searchdocument, articles_article")
+        else:
+            cursor.execute(f"INSERT INTO {FTS5_TABLE}({FTS5_TABLE}) VALUES ('optimize')")
+    return len(ids)
+
+
+# --- Querying ------------------------------------------------------------------
+
+
+def _recency_sql() -> tuple[str, list]:
+    """SQL for the recency factor of `articles_article`: 1 today, ½ after the half-life."""
+    now = timezone.now()
+    if _is_postgresql():
+        age = "GREATEST(EXTRACT(EPOCH FROM (%s - articles_article.published_at)) / 86400.0, 0)"
+        return f"(1.0 / (1.0 + {age} / {HALF_SCORE_AFTER_DAYS}))", [now]
+    age = "MAX(julianday(%s) - julianday(articles_article.published_at), 0)"
+    stamp = now.astimezone(dt_timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+    return f"(1.0 / (1.0 + {age} / {HALF_SCORE_AFTER_DAYS}))", [stamp]
+
+
+def _fts5_match(words: list[str]) -> str:
+    # Every word a quoted string: FTS5 syntax (NEAR, OR, *, ^, :) in the input is
+    # just text. `\w+` words hold no quote, but double any to be safe.
+    return " ".join('"{}"'.format(word.replace('"', '""')) for word in words)
+
+
+def _fts5_field_points(words: list[str]) -> tuple[str, list]:
+    """A `WITH` clause giving `search_points(id, points)`: each field's points per word.
+
+    One FTS5 lookup per field and word, made once (a subquery in the ORDER BY
+    would run for every matching story).
+    """
+    selects, params = [], []
+    for word in words:
+        for field, points in FIELD_POINTS.items():
+            selects.append(f"SELECT rowid, {points} FROM {FTS5_TABLE} WHERE {FTS5_TABLE} MATCH %s")
+            params.append(f"{field} : {_fts5_match([word])}")
+    return (
+        f"WITH field_points(id, points) AS ({' UNION ALL '.join(selects)}), "
+        "search_points(id, points) AS "
+        "(SELECT id, SUM(points) FROM field_points GROUP BY id) ",
+        params,
+    )
+
+
+PG_FIELD_WEIGHTS = {"headline": "A", "standfirst": "B", "names": "C", "tags": "D"}
+
+
+def _pg_field_points(words: list[str]) -> tuple[str, list]:
+    """PostgreSQL twin of `_fts5_field_points`, from `fields_vector`'s weights."""
+    terms, params = [], []
+    for word in words:
+        for field, points in FIELD_POINTS.items():
+            # `word` is letters and digits only, so "word:A" is always a valid
+            # tsquery (an empty one, matching nothing, for a stop word).
+            terms.append(
+                "(CASE WHEN articles_searchdocument.fields_vector "
+                f"@@ to_tsquery('{PG_CONFIG}', %s) THEN {points} ELSE 0 END)"
+            )
+            params.append(f"{word}:{PG_FIELD_WEIGHTS[field]}")
+    return " + ".join(terms), params
+
+
+def _pg_query(words: list[str]):
+    from django.contrib.postgres.search import SearchQuery
+
+    return SearchQuery(" ".join(words), search_type="plain", config=PG_CONFIG)
+
+
+@dataclass
+class Results:
+    """Ids of matching stories, best first, sliced lazily so a Paginator can page them."""
+
+    words: list[str]
+    stories: object  # an Article queryset: published(), filtered
+
+    def count(self) -> int:
+        if not self.words:
+            return 0
+        if _is_postgresql():
+            return self._pg_ranked().count()
+        sql, params = self._visible_sql()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT COUNT(*) FROM {FTS5_TABLE} "
+                f"WHERE {FTS5_TABLE} MATCH %s AND +rowid IN ({sql})",
+                [_fts5_match(self.words), *params],
+            )
+            return cursor.fetchone()[0]
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, key):
+        if not isinstance(key, slice):
+            return self[key : key + 1][0]
+        if not self.words:
+            return []
+        start, stop = key.start or 0, key.stop
+        if stop is not None and stop <= start:
+            return []
+        if _is_postgresql():
+            return list(self._pg_ranked().values_list("pk", flat=True)[start:stop])
+        sql, params = self._visible_sql()
+        recency, recency_params = _recency_sql()
+        points, points_params = _fts5_field_points(self.words)
+        limit = -1 if stop is None else stop - start
+        with connection.cursor() as cursor:
+            # bm25() is lower for better matches, hence the minus. CROSS JOIN and
+            # the unary plus keep SQLite driving from the MATCH: otherwise it may
+            # look each visible story up in the FTS table, one by one.
+            cursor.execute(
+                f"{points}SELECT {FTS5_TABLE}.rowid FROM {FTS5_TABLE} "
+                f"CROSS JOIN articles_article ON articles_article.id = {FTS5_TABLE}.rowid "
+                f"LEFT JOIN search_points ON search_points.id = {FTS5_TABLE}.rowid "
+                f"WHERE {FTS5_TABLE} MATCH %s AND +{FTS5_TABLE}.rowid IN ({sql}) "
+                f"ORDER BY (COALESCE(search_points.points, 0) - bm25({FTS5_TABLE})) "
+                f"* {recency} DESC, {FTS5_TABLE}.rowid DESC LIMIT %s OFFSET %s",
+                [
+                    *points_params,
+                    _fts5_match(self.words),
+                    *params,
+                    *recency_params,
+                    limit,
+                    start,
+                ],
+            )
+            return [row[0] for row in cursor.fetchall()]
+
+    def _visible_sql(self):
+        return self.stories.order_by().values("pk").query.sql_with_params()
+
+    def _pg_ranked(self):
+        query = _pg_query(self.words)
+        recency, recency_params = _recency_sql()
+        points, points_params = _pg_field_points(self.words)
+        score = (
+            f"(({points}) + ts_rank(articles_searchdocument.vector, "
+            f"plainto_tsquery('{PG_CONFIG}', %s))) * {recency}"
+        )
+        params = [*points_params, " ".join(self.words), *recency_params]
+        # The vector match (GIN index) picks the stories; the score only orders them.
+        return (
+            self.stories.filter(search_document__vector=query)
+            .annotate(score=RawSQL(score, params, output_field=FloatField()))
+            .order_by("-score", "-pk")
+        )
+
+
+def search(text: str | None, stories=None) -> Results:
+    """Stories among `stories` (default: all published) matching `text`, best first.
+
+    `stories` must already be narrowed to `Article.objects.published()`; filters
+    (section, person, dates…) are applied to it by the caller.
+    """
+    if stories is None:
+        stories = Article.objects.published()
+    return Results(words=terms(text), stories=stories)
+
+
+@dataclass
+class Highlight:
+    headline: SafeString
+    snippet: SafeString
+
+
+def _marked(text: str) -> SafeString:
+    return mark_safe(escape(text).replace(START, "<mark>").replace(STOP, "</mark>"))
+
+
+def highlights(text: str | None, ids) -> dict[int, Highlight]:
+    """Headline and snippet of each story in `ids`, matches in <mark>, all else escaped."""
+    words, ids = terms(text), list(ids)
+    if not words or not ids:
+        return {}
+    if _is_postgresql():
+        rows = _pg_highlights(words, ids)
+    else:
+        placeholders = ", ".join(["%s"] * len(ids))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT rowid, highlight({FTS5_TABLE}, 0, %s, %s), "
+                f"highlight({FTS5_TABLE}, 1, %s, %s), "
+                f"snippet({FTS5_TABLE}, 4, %s, %s, '…', 32) "
+                f"FROM {FTS5_TABLE} WHERE {FTS5_TABLE} MATCH %s "
+                f"AND rowid IN ({placeholders})",
+                [START, STOP] * 3 + [_fts5_match(words), *ids],
+            )
+            rows = cursor.fetchall()
+    result = {}
+    for pk, headline, standfirst, body in rows:
+        # The body's best passage when it has a match, else the standfirst.
+        snippet = body if START in (body or "") else standfirst
+        result[pk] = Highlight(headline=_marked(headline or ""), snippet=_marked(snippet or ""))
+    return result
+
+
+def _pg_highlights(words, ids):
+    from django.contrib.postgres.search import SearchHeadline
+
+    query = _pg_query(words)
+    marks = {"start_sel": START, "stop_sel": STOP, "config": PG_CONFIG}
+    return (
+        SearchDocument.objects.filter(pk__in=ids)
+        .annotate(
+            marked_headline=SearchHeadline("headline", query, highlight_all=True, **marks),
+            marked_standfirst=SearchHeadline("standfirst", query, highlight_all=True, **marks),
+            marked_body=SearchHeadline(
+                "body", query, max_words=35, min_words=15, fragment_delimiter=" … ", **marks
+            ),
+        )
+        .values_list("pk", "marked_headline", "marked_standfirst", "marked_body")
+    )
