@@ -1,4 +1,4 @@
-"""No discovery surface (feeds, sitemaps, robots.txt) shows a story that is not public.
+"""No discovery surface (search, feeds, sitemaps, robots.txt, JSON-LD) shows a story that is not public.
 
 Five stories share one section, tag, person, organisation, country and author:
 one public, and a draft, an in-review, a scheduled-not-yet-due and a withdrawn
@@ -12,6 +12,8 @@ fixture's slugs and `{public}`, the public story's word) and what it must show.
 
 import pytest
 from django.test import Client
+
+from tests.json_ld import LD_JSON
 
 from articles.sitemaps import SITEMAPS
 from tests.articles.workflow_stories import story_in
@@ -60,7 +62,22 @@ SURFACES = [
     ("/sitemap-authors.xml", PUBLIC),
     ("/sitemap-news.xml", PUBLIC),
     ("/robots.txt", "/sitemap.xml"),
-    # After merge: ("/search/?q={public}", PUBLIC), and the JSON-LD pages.
+    ("/search/?q={public}", PUBLIC),
+    ("/search/?q=talks", PUBLIC),
+    ("/search/?q=negotiators+paragraph", PUBLIC),
+]
+
+# Pages whose JSON-LD is checked on its own: a hidden word in a page's visible
+# listing is test_no_leak's business; here only the structured data counts.
+JSON_LD_PAGES = [
+    ("/", "NewsMediaOrganization"),
+    ("{story}", PUBLIC),
+    ("/section/{section}/", "BreadcrumbList"),
+    ("/tag/{tag}/", "BreadcrumbList"),
+    ("/people/{person}/", "Mark Esper"),
+    ("/organisations/{organisation}/", "NATO"),
+    ("/countries/{country}/", "Morocco"),
+    ("/authors/{author}/", "Person"),
 ]
 
 
@@ -95,10 +112,11 @@ def newsroom(settings):
         "organisation": make_organisation("NATO"),
         "country": country("MA"),
     }
-    story("published", PUBLIC_WORD, shared)
-    for state, word in HIDDEN_WORDS.items():
-        story(state, word, shared)
+    public = story("published", PUBLIC_WORD, shared)
+    hidden = {state: story(state, word, shared) for state, word in HIDDEN_WORDS.items()}
     return {
+        "story": public.get_absolute_url(),
+        "withdrawn": hidden["withdrawn"].get_absolute_url(),
         "section": shared["section"].slug,
         "tag": "talks",
         "person": shared["person"].slug,
@@ -129,3 +147,20 @@ def test_no_discovery_surface_shows_a_story_that_is_not_public(
     assert expected.lower() in content, url
     for state, word in HIDDEN_WORDS.items():
         assert word not in content, (url, state)
+
+
+@pytest.mark.parametrize("url, shows", JSON_LD_PAGES, ids=[url for url, _ in JSON_LD_PAGES])
+def test_no_json_ld_names_a_story_that_is_not_public(newsroom, reader, url, shows):
+    url = url.format(**newsroom)
+    response = reader.get(url)
+    assert response.status_code == 200, url
+    structured = " ".join(LD_JSON.findall(response.content.decode())).lower()
+    expected = PUBLIC_WORD if shows is PUBLIC else shows
+    assert expected.lower() in structured, url
+    for state, word in HIDDEN_WORDS.items():
+        assert word not in structured, (url, state)
+
+
+def test_a_withdrawn_story_carries_no_json_ld(newsroom, reader):
+    response = reader.get(newsroom["withdrawn"])
+    assert "application/ld+json" not in response.content.decode()
