@@ -63,5 +63,12 @@ def test_the_figure_dialog_browses_the_library_and_inserts_a_library_figure(live
     figure = reader_page.locator(".story__figure img")
     assert figure.get_attribute("alt") == "MPs in the chamber"
     assert " 960w" in figure.get_attribute("srcset")
-    assert reader_page.evaluate("document.querySelector('.story__figure img').naturalWidth") > 0
+    # Body figures load lazily and their renditions are made on first request,
+    # which can take a while on a busy machine: bring it into view and wait.
+    figure.scroll_into_view_if_needed()
+    reader_page.wait_for_function(
+        "() => { const img = document.querySelector('.story__figure img');"
+        " return img.complete && img.naturalWidth > 0; }",
+        timeout=20_000,
+    )
     screenshot(reader_page, "body-figure-public")
