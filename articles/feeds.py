@@ -17,6 +17,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import condition
 from taggit.models import Tag
 
+from newsroom.site import absolute
 from people.models import Country, Organisation, Person
 
 from .models import Article, Section
@@ -33,11 +34,6 @@ CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
 # Root-relative links and image sources in a sanitised body (double quotes only:
 # sanitize.py serialises every attribute that way).
 _RELATIVE = re.compile(r'\b(href|src)="/(?!/)')
-
-
-def absolute(path: str) -> str:
-    """`path` on the public site, as feed readers and crawlers need it."""
-    return path if "://" in path else settings.NEWSROOM_SITE_URL + path
 
 
 def full_text() -> bool:

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
 
+from newsroom.site import absolute
 from newsroom.slugs import unique_slug
 from people.mentions import link_first_mentions
 from people.models import Country, Organisation, Person
@@ -351,7 +352,7 @@ class Article(models.Model):
         from .renditions import get_rendition, social_card_spec
 
         url = get_rendition(self.lead_image, social_card_spec(self.lead_image)).url
-        return url if "://" in url else settings.NEWSROOM_SITE_URL + url
+        return absolute(url)
 
     # Transitions: thin doors into articles/workflow.py, which holds the rules.
 

@@ -22,6 +22,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import conditional_page, require_safe
 from taggit.models import Tag
 
+from newsroom.site import absolute
 from people.models import Country, Organisation, Person
 
 from .images import Image
@@ -36,10 +37,6 @@ ROBOTS_MAX_AGE = 24 * 60 * 60
 # Google News: stories of the last two days, at most 1,000 per sitemap.
 NEWS_WINDOW = timedelta(hours=48)
 NEWS_LIMIT = 1000
-
-
-def absolute(path: str) -> str:
-    return settings.NEWSROOM_SITE_URL + path
 
 
 def w3c(moment):
@@ -157,7 +154,7 @@ class StorySitemap(NewsroomSitemap):
             ]
             renditions = [largest_rendition(picture) for picture in pictures]
             locations = [
-                rendition.url if "://" in rendition.url else absolute(rendition.url)
+                absolute(rendition.url)
                 for rendition in renditions
                 if rendition is not None
             ]

@@ -19,6 +19,8 @@ from django.utils import timezone
 from django.utils.text import Truncator
 from PIL import Image as PILImage
 
+from newsroom.site import absolute
+
 from .models import Correction, TypeOfWork
 from .renditions import get_rendition, structured_data_specs
 
@@ -42,11 +44,6 @@ ARTICLE_TYPES = {
 
 # Saves within a minute of publishing are part of publishing it (as on the page).
 PUBLISHING_GRACE = timedelta(minutes=1)
-
-
-def absolute(url: str) -> str:
-    """`url` on the public site's address, unless it already has a scheme."""
-    return url if "://" in url else settings.NEWSROOM_SITE_URL + url
 
 
 def iso(moment) -> str:
