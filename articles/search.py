@@ -71,14 +71,16 @@ def _clean(text: str) -> str:
     return text.replace(START, "").replace(STOP, "").replace("\x00", "")
 
 
+def names_of(entity) -> list[str]:
+    """What search knows a person, organisation or country by."""
+    names = [entity.name, *entity.alias_list]
+    if getattr(entity, "short_name", ""):
+        names.append(entity.short_name)
+    return names
+
+
 def _names(*entities) -> str:
-    lines = []
-    for entity in entities:
-        lines.append(entity.name)
-        lines.extend(entity.alias_list)
-        if getattr(entity, "short_name", ""):
-            lines.append(entity.short_name)
-    return "\n".join(lines)
+    return "\n".join(name for entity in entities for name in names_of(entity))
 
 
 def document_for(story: Article) -> SearchDocument:
@@ -140,9 +142,10 @@ def _update_vectors(ids) -> None:
 
 def index_stories_about(entity) -> None:
     """Re-index every story naming `entity` (a person, organisation or country)."""
-    stories = Article.objects.about(entity)
     if isinstance(entity, Person):
         stories = Article.objects.filter(Q(people=entity) | Q(bylines__person=entity))
+    else:
+        stories = Article.objects.about(entity)
     index_stories(stories.values_list("pk", flat=True).distinct())
 
 

@@ -45,9 +45,23 @@ def byline_changed(sender, instance, raw=False, origin=None, **kwargs):
     search.index_stories([instance.article_id])
 
 
+def remember_names(sender, instance, raw=False, **kwargs):
+    """Note the names search knows an entity by, before a save may change them."""
+    if raw or instance._state.adding:
+        return
+    before = sender.objects.filter(pk=instance.pk).first()
+    instance._search_names_before = search.names_of(before) if before else None
+
+
 def names_changed(sender, instance, raw=False, created=False, **kwargs):
-    """A person, organisation or country renamed, or its aliases edited."""
-    if not raw and not created:
+    """A person, organisation or country renamed, or its aliases edited.
+
+    Other edits (a biography, a photo) leave its stories' documents as they
+    were: a prominent person can be named in thousands of stories.
+    """
+    if raw or created:
+        return
+    if search.names_of(instance) != getattr(instance, "_search_names_before", None):
         search.index_stories_about(instance)
 
 
@@ -59,7 +73,7 @@ def tag_renamed(sender, instance, raw=False, created=False, **kwargs):
 
 
 def connect():
-    from django.db.models.signals import m2m_changed, post_delete, post_save
+    from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
     from people.models import Country, Organisation, Person
 
@@ -74,5 +88,6 @@ def connect():
     for signal in (post_save, post_delete):
         signal.connect(byline_changed, sender=Byline, dispatch_uid=f"search-byline-{signal}")
     for model in (Person, Organisation, Country):
+        pre_save.connect(remember_names, sender=model, dispatch_uid=f"search-names-{model}")
         post_save.connect(names_changed, sender=model, dispatch_uid=f"search-names-{model}")
     post_save.connect(tag_renamed, sender=Tag, dispatch_uid="search-tag")

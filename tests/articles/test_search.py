@@ -128,6 +128,16 @@ def test_renaming_a_person_or_changing_aliases_updates_their_stories():
     assert found("capybara") == ["Minister visits"]
 
 
+def test_editing_a_persons_biography_leaves_their_stories_documents_alone(monkeypatch):
+    person = make_person("Ada Example")
+    make_article("Minister visits", people=[person])
+    reindexed = []
+    monkeypatch.setattr(search, "index_stories_about", reindexed.append)
+    person.description = "Foreign minister since 2017."
+    person.save()
+    assert reindexed == []
+
+
 def test_attaching_a_tag_or_person_updates_the_index():
     story = make_article("Plain story")
     story.tags.add("wombats")
