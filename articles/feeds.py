@@ -153,16 +153,10 @@ class StoryFeed(Feed):
         return [article.section.name, *(tag.name for tag in article.tags.all())]
 
     def item_enclosures(self, article):
-        rendition = self.lead_rendition(article)
-        if rendition is None:
+        card = self.lead_card(article)
+        if card is None:
             return []
-        return [
-            Enclosure(
-                url=absolute(rendition.url),
-                length=str(rendition.file.size),
-                mime_type=CONTENT_TYPES[JPEG],
-            )
-        ]
+        return [Enclosure(url=card["url"], length=card["fileSize"], mime_type=card["type"])]
 
     def item_extra_kwargs(self, article):
         names = [byline.person.name for byline in article.bylines.all()]
@@ -171,27 +165,29 @@ class StoryFeed(Feed):
         return {
             "authors": names,
             "content": self.full_body(article) if full_text() else None,
-            "image": self.media_content(article),
+            "image": self.lead_card(article),
         }
 
-    def lead_rendition(self, article):
-        """The lead image's 1200×630 JPEG card: one file every feed reader can show."""
+    def lead_card(self, article):
+        """The lead image's 1200×630 JPEG card (media:content attributes), or None.
+
+        One file every feed reader can show. The enclosure and media:content both
+        want it: it is looked up, and its size read from storage (a request on
+        S3), once per story.
+        """
         if article.lead_image is None:
             return None
-        return get_rendition(article.lead_image, social_card_spec(article.lead_image))
-
-    def media_content(self, article):
-        rendition = self.lead_rendition(article)
-        if rendition is None:
-            return None
-        return {
-            "url": absolute(rendition.url),
-            "type": CONTENT_TYPES[JPEG],
-            "medium": "image",
-            "fileSize": str(rendition.file.size),
-            "width": str(rendition.width),
-            "height": str(rendition.height),
-        }
+        if not hasattr(article, "_feed_card"):
+            rendition = get_rendition(article.lead_image, social_card_spec(article.lead_image))
+            article._feed_card = {
+                "url": absolute(rendition.url),
+                "type": CONTENT_TYPES[JPEG],
+                "medium": "image",
+                "fileSize": str(rendition.file.size),
+                "width": str(rendition.width),
+                "height": str(rendition.height),
+            }
+        return article._feed_card
 
     def full_body(self, article):
         """The sanitised body as readers get it, with links made absolute."""
