@@ -492,6 +492,10 @@ class ArticleEvent(models.Model):
         WENT_LIVE = "went-live", "Went live on schedule"
         SHARE = "share", "Share link created"
         UNSHARE = "unshare", "Share link revoked"
+        CREATE = "create", "Started"
+        EDIT = "edit", "Edited"
+        IMPORT = "import", "Imported"
+        PICTURE = "picture", "Picture re-described"
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="events")
     action = models.CharField(max_length=20, choices=Action.choices)
