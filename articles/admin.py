@@ -1,10 +1,15 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.db.models import Q
+from django.http import HttpResponseRedirect
+from django.shortcuts import redirect
+from django.urls import reverse
 
 from . import admin_images  # noqa: F401  (registers the image library)
-from .admin_workflow import StateListFilter, WorkflowAdminMixin
+from . import admin_mentions, editing, workflow
+from .admin_workflow import StateListFilter, WorkflowViews, state_badge
 from .forms import ArticleAdminForm
-from .admin_mentions import MentionsAdminMixin
 from .models import Article, Byline, Correction, Section
+from .workflow import TransitionNotAllowed
 
 
 @admin.register(Section)
@@ -71,8 +76,9 @@ class AuthorListFilter(admin.SimpleListFilter):
 
 
 @admin.register(Article)
-class ArticleAdmin(MentionsAdminMixin, WorkflowAdminMixin, admin.ModelAdmin):
+class ArticleAdmin(WorkflowViews, admin.ModelAdmin):
     form = ArticleAdminForm
+    change_form_template = "admin/articles/article/change_form.html"
     list_display = ["headline", "section", "state", "byline_names", "published_at", "updated_at"]
     list_filter = [StateListFilter, "section", "type_of_work", AuthorListFilter, TagListFilter, "published_at"]
     list_select_related = ["section"]
@@ -80,23 +86,55 @@ class ArticleAdmin(MentionsAdminMixin, WorkflowAdminMixin, admin.ModelAdmin):
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["headline"]}
     autocomplete_fields = ["section", "people", "organisations", "countries", "related", "lead_image"]
-    readonly_fields = ["status", "published_at", "created_at", "updated_at", "lead_image_preview"]
+    readonly_fields = ["status", "published_at", "created_at", "updated_at", "lead_image_preview", "mentions_panel"]
     inlines = [BylineInline, CorrectionInline]
     actions = ["publish_now"]
     fieldsets = [
         (None, {"fields": ["headline", "slug", "standfirst", "body"]}),
         ("Placement", {"fields": ["section", "type_of_work", "credit", "language", "home_position"]}),
-        (
-            "Lead image",
-            {"fields": ["lead_image", "lead_image_preview"]},
-        ),
+        ("Lead image", {"fields": ["lead_image", "lead_image_preview"]}),
         ("What this story is about", {"fields": ["tags", "people", "organisations", "countries", "related"]}),
+        admin_mentions.FIELDSET,
         ("Search engines", {"fields": ["seo_title", "seo_description"], "classes": ["collapse"]}),
         ("Status", {"fields": ["status", "published_at", "created_at", "updated_at"]}),
     ]
 
+    # --- Who may see and change which story (the rules: workflow.py) ------------------
+
     def get_queryset(self, request):
-        return super().get_queryset(request).with_bylines()
+        return workflow.stories_visible_to(request.user, super().get_queryset(request).with_bylines())
+
+    def has_view_permission(self, request, obj=None):
+        if obj is not None:
+            return workflow.can_view(request.user, obj)
+        return super().has_view_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None:
+            # A save refused in `changeform_view` still shows the form as typed.
+            return workflow.can_edit(request.user, obj) or _refusal(request) is not None
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return workflow.is_editor(request.user) and super().has_delete_permission(request, obj)
+
+    def has_publish_permission(self, request):
+        return request.user.has_perm("articles.publish_article")
+
+    def view_on_site(self, obj):
+        if obj.is_published():
+            return obj.get_absolute_url()
+        return reverse("admin:articles_article_preview", args=[obj.pk])
+
+    # --- The form ----------------------------------------------------------------------
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = [(name, {**options}) for name, options in self.fieldsets]
+        if obj is not None and self.has_change_permission(request, obj):
+            # The version the form was opened at, for the edit-conflict check.
+            name, options = fieldsets[0]
+            fieldsets[0] = (name, {**options, "fields": [*options["fields"], "base_version"]})
+        return fieldsets
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
@@ -104,6 +142,30 @@ class ArticleAdmin(MentionsAdminMixin, WorkflowAdminMixin, admin.ModelAdmin):
         if not request.user.has_perm("articles.publish_article"):
             fields.append("home_position")
         return fields
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        form.refusal = _refusal(request)
+        return form
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "related" and not workflow.is_editor(request.user):
+            # Public stories, and the user's own: never the title of a draft
+            # they may not open, in the choices or among the saved values.
+            kwargs["queryset"] = workflow.stories_visible_to(request.user) | Article.objects.published()
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def get_search_results(self, request, queryset, search_term):
+        if _is_related_picker(request) and not workflow.is_editor(request.user):
+            # The "related" picker offers public stories too, not only the user's own.
+            queryset = Article.objects.filter(
+                Q(pk__in=queryset.values("pk")) | Q(pk__in=Article.objects.published().values("pk"))
+            )
+        return super().get_search_results(request, queryset, search_term)
+
+    @admin.display(description="state", ordering="status")
+    def state(self, article):
+        return state_badge(article)
 
     @admin.display(description="bylines")
     def byline_names(self, article):
@@ -113,9 +175,120 @@ class ArticleAdmin(MentionsAdminMixin, WorkflowAdminMixin, admin.ModelAdmin):
     def lead_image_preview(self, article):
         return admin_images.thumbnail_html(article.lead_image)
 
+    @admin.display(description="Not yet attached")
+    def mentions_panel(self, article):
+        request = admin_mentions.current_request.get()
+        can_attach = request is not None and self.has_change_permission(request, article)
+        return admin_mentions.panel_html(article, can_attach=can_attach)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        extra_context = extra_context or {}
+        article = self.get_object(request, object_id) if object_id else None
+        if article is not None and workflow.can_view(request.user, article):
+            extra_context.update(self.workflow_context(request, article))
+            if request.method == "POST" and not workflow.can_edit(request.user, article):
+                request.newsroom_refusal = _refusal_message(article)
+        token = admin_mentions.current_request.set(request)
+        try:
+            response = super().changeform_view(request, object_id, form_url, extra_context)
+            # Rendered here, while the panel can still see the request.
+            if hasattr(response, "render"):
+                response.render()
+            return response
+        finally:
+            admin_mentions.current_request.reset(token)
+
+    # --- Saving: one ordered function ------------------------------------------------
+
     def save_model(self, request, obj, form, change):
-        if not change:
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
-        if change and "slug" in form.changed_data:
-            obj.remember_slug(form.initial["slug"])
+        """Nothing yet: `save_related` saves the row with its relations, in one order."""
+
+    def save_related(self, request, form, formsets, change):
+        """The story's save, read top to bottom in `editing.save_story`."""
+        story = form.instance
+        request.newsroom_edit = editing.save_story(
+            story,
+            by=request.user,
+            fields=form.fields,
+            base_version=form.cleaned_data.get("base_version"),
+            save_relations=lambda: self.save_relations(request, form, formsets, change),
+            choose_mentions=lambda saved: admin_mentions.chosen(request, saved),
+        )
+
+    def save_relations(self, request, form, formsets, change):
+        story = form.instance
+        hidden = []
+        if change and not workflow.is_editor(request.user):
+            # Related stories this user cannot see are not in their form: keep them.
+            visible = workflow.stories_visible_to(request.user) | Article.objects.published()
+            hidden = list(story.related.exclude(pk__in=visible.values("pk")))
+        form.save_m2m()
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+        if hidden:
+            story.related.add(*hidden)
+
+    def log_change(self, request, obj, message):
+        if _unchanged(request):
+            return None  # nothing happened, so nothing for the admin's log either
+        return super().log_change(request, obj, message)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        admin_mentions.report(request, request.newsroom_edit.attached, self.message_user)
+        return super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request, obj):
+        admin_mentions.report(request, request.newsroom_edit.attached, self.message_user)
+        if admin_mentions.ATTACH in request.POST:
+            # Back to the same form, where the panel now shows what is left.
+            return HttpResponseRedirect(request.get_full_path())
+        if not _unchanged(request):
+            return super().response_change(request, obj)
+        self.message_user(
+            request, f"Nothing to save: “{obj}” was already as shown.", messages.INFO
+        )
+        if "_continue" in request.POST:
+            return HttpResponseRedirect(request.get_full_path())
+        if "_addanother" in request.POST:
+            return redirect("admin:articles_article_add")
+        return self.response_post_save_change(request, obj)
+
+    @admin.action(description="Publish now", permissions=["publish"])
+    def publish_now(self, request, queryset):
+        published = 0
+        for article in queryset:
+            try:
+                workflow.publish(article, by=request.user)
+            except TransitionNotAllowed as refusal:
+                self.message_user(request, str(refusal), messages.ERROR)
+            else:
+                published += 1
+        self.message_user(request, f"Published {published} stories.", messages.SUCCESS)
+
+
+def _refusal(request) -> str | None:
+    return getattr(request, "newsroom_refusal", None)
+
+
+def _refusal_message(article) -> str:
+    state = workflow.state_of(article).label.lower()
+    return (
+        f"“{article}” is {state} now, so only an editor can change it. Nothing was "
+        "saved: your text is still below. Copy what you need, or ask an editor to "
+        "send the story back to you."
+    )
+
+
+def _unchanged(request) -> bool:
+    edit = getattr(request, "newsroom_edit", None)
+    return edit is not None and not edit.changed
+
+
+def _is_related_picker(request) -> bool:
+    match = request.resolver_match
+    return (
+        match is not None
+        and match.url_name == "autocomplete"
+        and request.GET.get("model_name") == "article"
+        and request.GET.get("field_name") == "related"
+    )

@@ -10,7 +10,6 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -19,7 +18,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
-from . import previews, revisions, workflow
+from . import editing, previews, revisions, workflow
 from .models import Article, ArticleEvent, Correction, PreviewLink, Revision
 from .workflow import State, TransitionNotAllowed
 
@@ -66,81 +65,14 @@ class ScheduleForm(forms.Form):
     at = forms.DateTimeField(input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"])
 
 
-class WorkflowAdminMixin:
-    """Mixed into `ArticleAdmin`; see the module docstring."""
+class WorkflowViews:
+    """The story admin's pages beside the form: transitions, history, previews, sharing.
 
-    change_form_template = "admin/articles/article/change_form.html"
-
-    # --- Who may see and change which story --------------------------------------
-
-    def get_queryset(self, request):
-        return workflow.stories_visible_to(request.user, super().get_queryset(request))
-
-    def has_view_permission(self, request, obj=None):
-        if obj is not None:
-            return workflow.can_view(request.user, obj)
-        return super().has_view_permission(request, obj)
-
-    def has_change_permission(self, request, obj=None):
-        if obj is not None:
-            return workflow.can_edit(request.user, obj)
-        return super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return workflow.is_editor(request.user) and super().has_delete_permission(request, obj)
-
-    def has_publish_permission(self, request):
-        return request.user.has_perm("articles.publish_article")
-
-    def view_on_site(self, obj):
-        if obj.is_published():
-            return obj.get_absolute_url()
-        return reverse("admin:articles_article_preview", args=[obj.pk])
-
-    @admin.display(description="state", ordering="status")
-    def state(self, article):
-        return state_badge(article)
-
-    # --- Saving: one version, one revision ---------------------------------------------
-
-    def get_fieldsets(self, request, obj=None):
-        fieldsets = super().get_fieldsets(request, obj)
-        if obj is None or not self.has_change_permission(request, obj):
-            return fieldsets
-        (name, options), *rest = fieldsets
-        return [(name, {**options, "fields": [*options["fields"], "base_version"]}), *rest]
-
-    def save_model(self, request, obj, form, change):
-        if change:
-            revisions.save_edit(obj, base_version=form.cleaned_data["base_version"])
-        else:
-            super().save_model(request, obj, form, change)
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        revisions.record_revision(form.instance, by=request.user)
-
-    @admin.action(description="Publish now", permissions=["publish"])
-    def publish_now(self, request, queryset):
-        published = 0
-        for article in queryset:
-            try:
-                workflow.publish(article, by=request.user)
-            except TransitionNotAllowed as refusal:
-                self.message_user(request, str(refusal), messages.ERROR)
-            else:
-                published += 1
-        self.message_user(request, f"Published {published} stories.", messages.SUCCESS)
+    Mixed into `ArticleAdmin` for its URLs only; the form and its save are
+    `ArticleAdmin`'s own.
+    """
 
     # --- The story page ----------------------------------------------------------------
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        extra_context = extra_context or {}
-        if object_id:
-            article = self.get_object(request, object_id)
-            if article is not None and workflow.can_view(request.user, article):
-                extra_context.update(self.workflow_context(request, article))
-        return super().changeform_view(request, object_id, form_url, extra_context)
 
     def workflow_context(self, request, article):
         events = list(article.events.select_related("by").order_by("-at", "-pk")[:8])
@@ -266,17 +198,12 @@ class WorkflowAdminMixin:
 
     def _share(self, request, pk):
         article = self._story(request, pk)
-        with transaction.atomic():
-            PreviewLink.objects.filter(article=article).delete()
-            state = workflow.state_of(article)
-            if request.POST.get("action") == "revoke":
-                action, message = ArticleEvent.Action.UNSHARE, "Share link revoked."
-            else:
-                PreviewLink.objects.create(article=article, created_by=request.user)
-                action, message = ArticleEvent.Action.SHARE, "New share link made; old links no longer work."
-            ArticleEvent.objects.create(
-                article=article, action=action, from_state=state, to_state=state, by=request.user
-            )
+        if request.POST.get("action") == "revoke":
+            previews.revoke(article, by=request.user)
+            message = "Share link revoked."
+        else:
+            previews.share(article, by=request.user)
+            message = "New share link made; old links no longer work."
         self.message_user(request, message, messages.SUCCESS)
         return self._back(article)
 
@@ -334,12 +261,17 @@ class WorkflowAdminMixin:
     def _restore(self, request, pk, version):
         article, revision = self._revision(request, pk, version)
         try:
-            new = revisions.restore(revision, by=request.user)
+            edit = editing.restore(revision, by=request.user)
         except workflow.PermissionRefused as refusal:
             raise PermissionDenied(str(refusal))
-        self.message_user(
-            request,
-            f"Version {version} restored; it is now version {new.version}.",
-            messages.SUCCESS,
-        )
+        if edit.changed:
+            self.message_user(
+                request,
+                f"Version {version} restored; it is now version {edit.story.version}.",
+                messages.SUCCESS,
+            )
+        else:
+            self.message_user(
+                request, f"Version {version} is the same as the current text.", messages.INFO
+            )
         return self._back(article)

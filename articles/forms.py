@@ -34,6 +34,9 @@ class TagSuggestionWidget(TagWidget):
 class ArticleAdminForm(forms.ModelForm):
     # The version this form was opened at; a save from an older one is refused.
     base_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # Set by the admin when the user may no longer edit the story (it left
+    # draft in another tab): the form comes back with their text, unsaved.
+    refusal = None
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -43,6 +46,8 @@ class ArticleAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned_data = super().clean()
+        if self.refusal:
+            raise forms.ValidationError(self.refusal, code="edit_refused")
         crafted = {"status", "published_at", "version"} & set(self.data)
         if crafted:
             raise forms.ValidationError(

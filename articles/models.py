@@ -152,6 +152,11 @@ class ArticleQuerySet(models.QuerySet):
         )
 
 
+# Set by the workflow's transitions alone (articles/workflow.py), never by a form,
+# an edit or a restore: restoring old text never publishes or withdraws a story.
+WORKFLOW_FIELDS = frozenset({"status", "published_at", "created_by"})
+
+
 class Article(models.Model):
     headline = models.CharField(max_length=300)
     slug = models.SlugField(
@@ -296,6 +301,19 @@ class Article(models.Model):
 
     def __str__(self):
         return self.headline
+
+    @classmethod
+    def edited_fields(cls) -> list:
+        """The story's own columns an edit may change: every editable one but the workflow's.
+
+        Revisions copy exactly these (plus the relations), restores write them
+        back, and a form save writes those of them that its form shows.
+        """
+        return [
+            field
+            for field in cls._meta.concrete_fields
+            if field.editable and not field.primary_key and field.name not in WORKFLOW_FIELDS
+        ]
 
     def save(self, *args, **kwargs):
         if not self.slug:

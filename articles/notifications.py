@@ -21,6 +21,11 @@ from .models import ArticleEvent
 logger = logging.getLogger(__name__)
 Action = ArticleEvent.Action
 
+# The events somebody is emailed about (`_message` says who).
+ACTIONS = frozenset(
+    {Action.SUBMIT, Action.SEND_BACK, Action.SCHEDULE, Action.PUBLISH, Action.WENT_LIVE}
+)
+
 
 def editors():
     User = get_user_model()

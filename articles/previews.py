@@ -10,13 +10,17 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core import signing
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 
-from .models import Article, PreviewLink, Status
+from . import workflow
+from .models import Article, ArticleEvent, PreviewLink, Status
+
+Action = ArticleEvent.Action
 
 SALT = "articles.share-preview"
 
@@ -30,6 +34,22 @@ class _SignerAt(signing.TimestampSigner):
 
     def timestamp(self):
         return signing.b62_encode(int(self.at.timestamp()))
+
+
+def share(article: Article, *, by) -> PreviewLink:
+    """A new share link for the story; any earlier link stops working."""
+    with transaction.atomic():
+        PreviewLink.objects.filter(article=article).delete()
+        link = PreviewLink.objects.create(article=article, created_by=by)
+        workflow.record_event(article, Action.SHARE, by=by)
+    return link
+
+
+def revoke(article: Article, *, by) -> None:
+    """The story's share link stops working."""
+    with transaction.atomic():
+        PreviewLink.objects.filter(article=article).delete()
+        workflow.record_event(article, Action.UNSHARE, by=by)
 
 
 def lifetime() -> timedelta:

@@ -10,32 +10,19 @@ transaction as the related changes, so nothing half-written survives.
 import difflib
 from dataclasses import dataclass, field
 
-from django.db import transaction
-from django.db.models import F
+from django.db.models import CharField, F, TextField
 from django.utils import timezone
+from django.utils.text import capfirst
 from taggit.models import Tag
 
-from . import workflow
-from .images import Image
-from .models import Article, ArticleEvent, Byline, Correction, Revision, Section
-from .sanitize import plain_text
 from people.models import Country, Organisation, Person
 
-# Plain fields copied into a snapshot and back on restore. Workflow fields
-# (status, published_at) are deliberately absent: restoring text never publishes.
-TEXT_FIELDS = [
-    "headline",
-    "slug",
-    "standfirst",
-    "body",
-    "type_of_work",
-    "credit",
-    "language",
-    "seo_title",
-    "seo_description",
-]
-# Fields a form save writes; never status, published_at or the bookkeeping.
-EDITABLE_FIELDS = [*TEXT_FIELDS, "section", "lead_image"]
+from .models import Article, Byline, Correction, Revision
+from .sanitize import plain_text
+
+# Placement on the front page is a live editorial decision, like publication:
+# a revision records it, restoring old text leaves it where it is now.
+NOT_RESTORED = frozenset({"home_position"})
 
 
 class EditConflict(Exception):
@@ -69,14 +56,18 @@ class EditConflict(Exception):
 
 
 def snapshot(article: Article) -> dict:
-    """Everything a reader would see of the story, as plain JSON."""
-    data = {name: str(getattr(article, name) or "") for name in TEXT_FIELDS}
-    data["section"] = {"id": article.section_id, "name": article.section.name}
-    data["lead_image"] = (
-        {"id": article.lead_image_id, "name": article.lead_image.title}
-        if article.lead_image_id
-        else None
-    )
+    """The story as saved, as plain JSON: its edited fields and every relation.
+
+    Foreign keys are kept as id and name, so a diff can name what was there
+    even after it is gone; countries by their ISO code.
+    """
+    data = {}
+    for field in Article.edited_fields():
+        if field.is_relation:
+            target = getattr(article, field.name)
+            data[field.name] = {"id": target.pk, "name": str(target)} if target else None
+        else:
+            data[field.name] = field.value_from_object(article)
     data["bylines"] = [
         {"person": b.person_id, "name": b.person.name, "order": b.order}
         for b in article.bylines.select_related("person").order_by("order", "pk")
@@ -87,10 +78,10 @@ def snapshot(article: Article) -> dict:
         {"id": o.pk, "name": o.name} for o in article.organisations.order_by("name")
     ]
     data["countries"] = [
-        {"id": c.code, "name": c.name} for c in article.countries.order_by("name")
+        {"id": str(c.code), "name": c.name} for c in article.countries.order_by("name")
     ]
     data["related"] = [
-        {"id": r.pk, "name": r.headline} for r in article.related.order_by("headline")
+        {"id": r.pk, "name": r.headline} for r in article.related.order_by("headline", "pk")
     ]
     return data
 
@@ -121,53 +112,43 @@ def claim_version(article: Article, base_version: int) -> int:
     return article.version
 
 
-def save_edit(article: Article, *, base_version: int) -> None:
-    """Write the story's editable fields as a new version (status is never touched)."""
-    claim_version(article, base_version)
-    article.save(update_fields=[*EDITABLE_FIELDS, "version", "updated_at"])
+def apply(story: Article, data: dict) -> list[str]:
+    """Set the story's fields from snapshot `data`; returns the names set.
+
+    Fields the snapshot does not know (older revisions) keep their value;
+    a section or picture deleted since is left as it is now.
+    """
+    names = []
+    for field in Article.edited_fields():
+        if field.name in NOT_RESTORED or field.name not in data:
+            continue
+        if field.is_relation:
+            value = data[field.name]
+            target = (
+                field.related_model._default_manager.filter(pk=value["id"]).first()
+                if isinstance(value, dict)
+                else None
+            )
+            if target is None and not field.null:
+                continue
+            setattr(story, field.name, target)
+        else:
+            setattr(story, field.name, data[field.name])
+        names.append(field.name)
+    return names
 
 
-def restore(revision: Revision, *, by) -> Revision:
-    """Make an old revision the current text, as a new revision; nothing is deleted."""
-    with transaction.atomic():
-        story = Article.objects.select_for_update().get(pk=revision.article_id)
-        if not workflow.can_edit(by, story):
-            raise workflow.PermissionRefused(f"You may not edit “{story}”.")
-        data = revision.snapshot
-        for name in TEXT_FIELDS:
-            setattr(story, name, data[name])
-        if Section.objects.filter(pk=data["section"]["id"]).exists():
-            story.section_id = data["section"]["id"]
-        story.lead_image = _lead_image(data)
-        save_edit(story, base_version=story.version)
-        _restore_relations(story, data)
-        new = record_revision(story, by=by, note=f"Restored from version {revision.version}")
-        state = workflow.state_of(story)
-        ArticleEvent.objects.create(
-            article=story,
-            action=ArticleEvent.Action.RESTORE,
-            from_state=state,
-            to_state=state,
-            note=f"Version {revision.version} restored as version {story.version}",
-            by=by,
+def restore_relations(story: Article, data: dict) -> None:
+    """Make the story's relations those of snapshot `data`.
+
+    People, organisations or stories deleted since the snapshot cannot come back;
+    they are skipped.
+    """
+    people = set(
+        Person.objects.filter(pk__in=[b["person"] for b in data["bylines"]]).values_list(
+            "pk", flat=True
         )
-    return new
-
-
-def _lead_image(data: dict) -> Image | None:
-    """The snapshot's library image, if it is still in the library."""
-    lead = data.get("lead_image")
-    return Image.objects.filter(pk=lead["id"]).first() if isinstance(lead, dict) else None
-
-
-def _lead_image_name(data: dict) -> str:
-    lead = data.get("lead_image")
-    return lead["name"] if isinstance(lead, dict) else ""
-
-
-def _restore_relations(story: Article, data: dict) -> None:
-    # People or organisations deleted since the snapshot cannot come back; skip them.
-    people = set(Person.objects.filter(pk__in=[b["person"] for b in data["bylines"]]).values_list("pk", flat=True))
+    )
     story.bylines.all().delete()
     Byline.objects.bulk_create(
         Byline(article=story, person_id=b["person"], order=b["order"])
@@ -211,31 +192,53 @@ def _text_segments(old: str, new: str) -> list:
     return segments
 
 
+# Where the field's own name would puzzle a newsroom.
+LABELS = {"body": "Body text", "slug": "Web address"}
+
+
+def _label(model_field) -> str:
+    return LABELS.get(model_field.name) or capfirst(model_field.verbose_name)
+
+
+def _is_text(model_field) -> bool:
+    return isinstance(model_field, (CharField, TextField)) and not model_field.choices
+
+
+def _shown(model_field, value) -> str:
+    """A snapshot value as the newsroom reads it."""
+    if isinstance(value, dict):
+        return value["name"]
+    if value is None or value == "":
+        return ""
+    if isinstance(value, bool):
+        return "on" if value else "off"
+    if model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value))
+    return str(value)
+
+
 def diff(old: dict, new: dict) -> list[Change]:
     """What changed from snapshot `old` to snapshot `new`, field by field."""
     changes = []
-    for name, label, text in [
-        ("headline", "Headline", str),
-        ("standfirst", "Standfirst", str),
-        ("body", "Body text", plain_text),
-        ("credit", "Credit", str),
-        ("slug", "Web address", str),
-    ]:
-        before, after = text(old.get(name, "")), text(new.get(name, ""))
+    for model_field in Article.edited_fields():
+        name = model_field.name
+        if name not in old or name not in new:
+            continue  # a revision older than the field: nothing to compare
+        if _is_text(model_field):
+            text = plain_text if name == "body" else str
+            before, after = text(old[name] or ""), text(new[name] or "")
+            if before != after:
+                changes.append(Change(_label(model_field), segments=_text_segments(before, after)))
+            continue
+        before, after = _shown(model_field, old[name]), _shown(model_field, new[name])
         if before != after:
-            changes.append(Change(label, segments=_text_segments(before, after)))
-    if _lead_image_name(old) != _lead_image_name(new):
-        changes.append(
-            Change(
-                "Lead image",
-                added=[name for name in [_lead_image_name(new)] if name],
-                removed=[name for name in [_lead_image_name(old)] if name],
+            changes.append(
+                Change(
+                    _label(model_field),
+                    added=[after] if after else [],
+                    removed=[before] if before else [],
+                )
             )
-        )
-    if old["section"]["name"] != new["section"]["name"]:
-        changes.append(
-            Change("Section", added=[new["section"]["name"]], removed=[old["section"]["name"]])
-        )
     for name, label in [
         ("bylines", "Bylines"),
         ("people", "People"),
@@ -279,10 +282,7 @@ def preview_article(revision: Revision) -> Article:
     """An unsaved copy of the story as the revision left it, ready for the template."""
     story = Article.objects.get(pk=revision.article_id)
     data = revision.snapshot
-    for name in TEXT_FIELDS:
-        setattr(story, name, data[name])
-    story.section = Section.objects.filter(pk=data["section"]["id"]).first() or story.section
-    story.lead_image = _lead_image(data)
+    apply(story, data)
     people = Person.objects.in_bulk([b["person"] for b in data["bylines"]] + [p["id"] for p in data["people"]])
     bylines = [
         Byline(article=story, person=people[b["person"]], order=b["order"])

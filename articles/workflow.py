@@ -22,7 +22,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from . import notifications
-from .models import Article, ArticleEvent, Byline, Correction, Status
+from .models import Article, ArticleEvent, Byline, Correction, PreviewLink, Status
 
 Action = ArticleEvent.Action
 
@@ -195,6 +195,40 @@ def allowed_transitions(user, article: Article, at: datetime | None = None) -> l
     ]
 
 
+# --- The audit trail ---------------------------------------------------------------
+
+
+def record_event(
+    story: Article,
+    action: str,
+    *,
+    by,
+    note: str = "",
+    before: State | None = None,
+    at: datetime | None = None,
+) -> ArticleEvent:
+    """Write one line of the story's audit trail, and queue its email after commit.
+
+    Every event is written here: transitions, edits, restores, share links,
+    imports. `before` is the state the story was in (default: as it is now).
+    """
+    at = at or timezone.now()
+    after = state_of(story, at)
+    event = ArticleEvent.objects.create(
+        article=story,
+        action=action,
+        from_state=before or after,
+        to_state=after,
+        note=note,
+        by=by if by is not None and by.is_authenticated else None,
+        at=at,
+    )
+    if action in notifications.ACTIONS:
+        # robust: a mail server failing must not undo the decision.
+        transaction.on_commit(partial(notifications.notify, event.pk), robust=True)
+    return event
+
+
 # --- Transitions -------------------------------------------------------------------
 
 
@@ -212,17 +246,7 @@ def _run(article: Article, name: str, by, change, *, note: str = "", at=None) ->
         action, fields = change(story, now)
         # auto_now moves `updated_at` on every transition, corrections included.
         story.save(update_fields={*fields, "updated_at"})
-        event = ArticleEvent.objects.create(
-            article=story,
-            action=action,
-            from_state=before,
-            to_state=state_of(story, now),
-            note=note,
-            by=by,
-            at=now,
-        )
-        # robust: a mail server or a receiver failing must not undo the decision.
-        transaction.on_commit(partial(notifications.notify, event.pk), robust=True)
+        event = record_event(story, action, by=by, note=note, before=before, at=now)
         if event.to_state == State.PUBLISHED and before != State.PUBLISHED:
             transaction.on_commit(
                 partial(story_went_live.send, sender=Article, article=story), robust=True
@@ -292,6 +316,9 @@ def withdraw(article: Article, *, by, reason: str) -> ArticleEvent:
 
     def change(story, now):
         story.status = Status.WITHDRAWN
+        # For good: a share link must not come back to life if the story is
+        # later returned to draft; a new one can be made then.
+        PreviewLink.objects.filter(article=story).delete()
         return Action.WITHDRAW, ["status"]
 
     return _run(article, "withdraw", by, change, note=reason)
@@ -334,15 +361,8 @@ def mark_due_stories_live(at: datetime | None = None) -> list[ArticleEvent]:
             story = Article.objects.select_for_update().get(pk=pk)
             if not story.is_published(at) or _latest_schedule_action(story) != Action.SCHEDULE:
                 continue
-            event = ArticleEvent.objects.create(
-                article=story,
-                action=Action.WENT_LIVE,
-                from_state=State.SCHEDULED,
-                to_state=State.PUBLISHED,
-                at=at,
-            )
-            transaction.on_commit(
-                partial(notifications.notify, event.pk), robust=True
+            event = record_event(
+                story, Action.WENT_LIVE, by=None, before=State.SCHEDULED, at=at
             )
             transaction.on_commit(
                 partial(story_went_live.send, sender=Article, article=story), robust=True

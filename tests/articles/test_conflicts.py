@@ -75,10 +75,12 @@ def test_a_save_from_before_a_restore_is_refused():
     url = reverse("admin:articles_article_change", args=[story.pk])
     client.post(url, {**change_form_data(story), "headline": "Version two"})
     story.refresh_from_db()
+    client.post(url, {**change_form_data(story), "headline": "Version three"})
+    story.refresh_from_db()
     opened_at = change_form_data(story)
-    from articles import revisions
+    from articles import editing
 
-    revisions.restore(story.revisions.get(version=2), by=make_editor())
+    editing.restore(story.revisions.get(version=2), by=make_editor())
     response = client.post(url, {**opened_at, "headline": "Stale"})
     assert response.status_code == 200
     story.refresh_from_db()

@@ -157,15 +157,15 @@ def test_an_editor_can_publish_once_the_picture_is_described():
 
 
 def test_restoring_a_revision_brings_back_its_lead_image_and_the_diff_names_it(photo):
-    from articles import revisions
+    from articles import editing, revisions
 
     editor = make_editor()
     story = make_article(status=Status.DRAFT, lead_image=photo)
     before = revisions.record_revision(story, by=editor)
     story.lead_image = None
-    revisions.save_edit(story, base_version=story.version)
+    editing.save_story(story, by=editor, fields=["lead_image"], base_version=story.version)
     changes = revisions.diff(before.snapshot, revisions.snapshot(story))
     assert [(c.label, c.removed) for c in changes] == [("Lead image", ["Parliament"])]
-    revisions.restore(before, by=editor)
+    editing.restore(before, by=editor)
     story.refresh_from_db()
     assert story.lead_image == photo
