@@ -8,7 +8,7 @@ from . import admin_images  # noqa: F401  (registers the image library)
 from . import admin_mentions, editing, workflow
 from .admin_workflow import StateListFilter, WorkflowViews, state_badge
 from .forms import ArticleAdminForm
-from .models import Article, Byline, Correction, Section
+from .models import Article, Byline, Correction, DeletedStory, Section
 from .workflow import TransitionNotAllowed
 
 
@@ -117,6 +117,19 @@ class ArticleAdmin(WorkflowViews, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return workflow.is_editor(request.user) and super().has_delete_permission(request, obj)
+
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        # Shown on Django's "cannot delete" page, which then offers no button.
+        protected += [refusal for story in objs if (refusal := editing.deletion_refusal(story))]
+        return deleted, counts, perms_needed, protected
+
+    def delete_model(self, request, obj):
+        editing.delete_story(obj, by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for story in queryset:
+            editing.delete_story(story, by=request.user)
 
     def has_publish_permission(self, request):
         return request.user.has_perm("articles.publish_article")
@@ -292,3 +305,31 @@ def _is_related_picker(request) -> bool:
         and request.GET.get("model_name") == "article"
         and request.GET.get("field_name") == "related"
     )
+
+
+@admin.register(DeletedStory)
+class DeletedStoryAdmin(admin.ModelAdmin):
+    """The record of deleted drafts, for editors: read, never changed."""
+
+    list_display = ["headline", "state", "created_by", "deleted_by", "deleted_at"]
+    list_select_related = ["created_by", "deleted_by"]
+    search_fields = ["headline"]
+    date_hierarchy = "deleted_at"
+    readonly_fields = [
+        "story_id", "headline", "state", "created_by", "created_at", "deleted_by", "deleted_at", "snapshot"
+    ]
+
+    def has_module_permission(self, request):
+        return workflow.is_editor(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return workflow.is_editor(request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -26,7 +26,7 @@ from django.utils.text import get_text_list
 from people.mentions import Mention
 
 from . import mentions, revisions, workflow
-from .models import Article, ArticleEvent, Revision
+from .models import Article, ArticleEvent, DeletedStory, Revision
 
 Action = ArticleEvent.Action
 
@@ -139,3 +139,38 @@ def restore(revision: Revision, *, by) -> Edit:
             action=Action.RESTORE,
             note=f"Restored from version {revision.version}",
         )
+
+
+def deletion_refusal(story: Article) -> str | None:
+    """Why `story` may not be deleted, or None when it may."""
+    if story.was_ever_published:
+        return (
+            f"“{story}” has been published: withdraw it instead. A story readers have "
+            "seen is never deleted, so its address and its history stay."
+        )
+    return None
+
+
+def delete_story(story: Article, *, by) -> DeletedStory:
+    """Editors only: delete a story readers never saw, keeping a record of it.
+
+    Its events and revisions go with it; the `DeletedStory` row keeps who
+    deleted what and when, with the story as last saved.
+    """
+    with transaction.atomic():
+        story = Article.objects.select_for_update().get(pk=story.pk)
+        if not workflow.is_editor(by):
+            raise workflow.PermissionRefused("Only editors delete stories.")
+        if refusal := deletion_refusal(story):
+            raise workflow.TransitionNotAllowed(refusal)
+        record = DeletedStory.objects.create(
+            story_id=story.pk,
+            headline=story.headline,
+            state=workflow.state_of(story),
+            created_by=story.created_by,
+            created_at=story.created_at,
+            deleted_by=by,
+            snapshot=revisions.snapshot(story),
+        )
+        story.delete()
+    return record

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
-from django.db.models import Count, F, Max, Prefetch, Q, Window
+from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, Window
 from django.db.models.functions import Greatest, RowNumber
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
@@ -142,6 +142,28 @@ class ArticleQuerySet(models.QuerySet):
             latest=Max(Greatest("updated_at", "published_at")), count=Count("pk")
         )
         return found["latest"], found["count"]
+
+    def ever_published(self, at=None):
+        """Stories readers have been able to see at some point, up to `at` (default: now).
+
+        Public now, withdrawn, or with a publication in their history (a
+        withdrawn story returned to draft): such a story is withdrawn, never
+        deleted, so its address keeps answering and its record stays whole.
+        """
+        public_once = ArticleEvent.objects.filter(
+            article=OuterRef("pk"),
+            action__in=[
+                ArticleEvent.Action.PUBLISH,
+                ArticleEvent.Action.WENT_LIVE,
+                ArticleEvent.Action.WITHDRAW,
+            ],
+        )
+        at = at or timezone.now()
+        return self.filter(
+            Q(status=Status.PUBLISHED, published_at__lte=at)
+            | Q(status=Status.WITHDRAWN)
+            | Exists(public_once)
+        )
 
     def for_listing(self):
         """What a story card needs, in a constant number of queries."""
@@ -324,6 +346,11 @@ class Article(models.Model):
         if update_fields is not None and "body" in update_fields:
             kwargs["update_fields"] = set(update_fields) | {"updated_at"}
         super().save(*args, **kwargs)
+
+    @property
+    def was_ever_published(self) -> bool:
+        """Matches `Article.objects.ever_published()`."""
+        return type(self).objects.ever_published().filter(pk=self.pk).exists()
 
     def get_absolute_url(self):
         # The date is the newsroom's local publication day, as printed on the page.
@@ -556,6 +583,35 @@ class Revision(models.Model):
 
     def __str__(self):
         return f"Version {self.version}"
+
+
+class DeletedStory(models.Model):
+    """What is left of a deleted draft: who deleted it, when, and its last saved text.
+
+    Only a story readers never saw can be deleted (`editing.delete_story`); its
+    events and revisions go with it, so this row keeps the record.
+    """
+
+    story_id = models.PositiveIntegerField(help_text="The deleted story's number.")
+    headline = models.CharField(max_length=300)
+    state = models.CharField(max_length=20)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(help_text="When the story was started.")
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    deleted_at = models.DateTimeField(default=timezone.now)
+    snapshot = models.JSONField(help_text="The story as last saved (see Revision).")
+
+    class Meta:
+        ordering = ["-deleted_at", "-pk"]
+        verbose_name = "deleted story"
+        verbose_name_plural = "deleted stories"
+
+    def __str__(self):
+        return self.headline
 
 
 def new_preview_key():

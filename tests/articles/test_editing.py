@@ -14,7 +14,7 @@ from django.urls import reverse
 from articles import editing, revisions
 from articles.admin_mentions import ATTACH, ATTACH_ALL
 from articles.demo import stories
-from articles.models import Article, ArticleEvent, Status
+from articles.models import Article, ArticleEvent, DeletedStory, Status
 from people.models import Country, Person
 from tests.admin_forms import opened_form
 from tests.articles.workflow_stories import row
@@ -336,3 +336,57 @@ def test_a_story_bylined_to_a_journalist_is_editable_by_them_as_a_draft(demo):
     client.force_login(colleague)
     assert save(client, story, standfirst="Ours.").status_code == 302
     assert Person.objects.filter(user=colleague).exists()
+
+
+# --- 6. Deleting a story -----------------------------------------------------------
+
+
+def test_an_editor_cannot_delete_a_published_story_and_is_told_to_withdraw_it(
+    editor, main_story
+):
+    url = reverse("admin:articles_article_delete", args=[main_story.pk])
+    response = editor.post(url, {"post": "yes"})
+    assert response.status_code == 200
+    assert "withdraw it instead" in response.content.decode()
+    assert Article.objects.filter(pk=main_story.pk).exists()
+
+
+def test_the_bulk_delete_action_refuses_published_stories_too(editor, main_story, journalists_draft):
+    response = editor.post(
+        reverse("admin:articles_article_changelist"),
+        {"action": "delete_selected", "_selected_action": [main_story.pk, journalists_draft.pk], "post": "yes"},
+    )
+    assert "withdraw it instead" in response.content.decode()
+    assert Article.objects.filter(pk__in=[main_story.pk, journalists_draft.pk]).count() == 2
+
+
+def test_a_story_withdrawn_and_returned_to_draft_still_cannot_be_deleted(demo, main_story):
+    editor_user = get_user_model().objects.get(username="editor")
+    main_story.withdraw(by=editor_user, reason="Legal request")
+    main_story.redraft(by=editor_user)
+    with pytest.raises(editing.workflow.TransitionNotAllowed):
+        editing.delete_story(main_story, by=editor_user)
+    assert Article.objects.filter(pk=main_story.pk).exists()
+
+
+def test_deleting_a_never_published_draft_keeps_a_record_of_who_deleted_what(
+    editor, journalists_draft
+):
+    headline = journalists_draft.headline
+    url = reverse("admin:articles_article_delete", args=[journalists_draft.pk])
+    assert editor.post(url, {"post": "yes"}).status_code == 302
+    assert not Article.objects.filter(pk=journalists_draft.pk).exists()
+    record = DeletedStory.objects.get()
+    assert (record.story_id, record.headline, record.deleted_by.username) == (
+        journalists_draft.pk,
+        headline,
+        "editor",
+    )
+    assert record.snapshot["headline"] == headline
+    listing = editor.get(reverse("admin:articles_deletedstory_changelist")).content.decode()
+    assert headline in listing
+
+
+def test_journalists_do_not_see_the_record_of_deleted_stories(journalist):
+    url = reverse("admin:articles_deletedstory_changelist")
+    assert journalist.get(url).status_code == 403
