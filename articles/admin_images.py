@@ -8,6 +8,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
+from . import pictures
 from .images import Image, body_reference, check_upload, discard_file, ingest
 from .models import Article
 from .renditions import (
@@ -41,6 +42,10 @@ def editor_preview(image):
 
 
 class ImageAdminForm(forms.ModelForm):
+    # Who is saving: set by ImageAdmin.get_form. Nobody (None) may re-describe
+    # a picture on a live story.
+    user = None
+
     upload = forms.FileField(
         label="Picture",
         widget=forms.FileInput(attrs={"accept": ACCEPT}),
@@ -85,18 +90,30 @@ class ImageAdminForm(forms.ModelForm):
                 cleaned["title"] = stem.replace("-", " ").replace("_", " ").strip()[:200] or "Untitled"
         elif not self.instance.pk and "upload" not in self.errors:
             self.add_error("upload", "Choose a picture to upload.")
-        if self.instance.pk and not (cleaned.get("alt_text") or "").strip():
-            published = [story for story in self.instance.usage() if story.is_published()]
-            if published:
-                self.add_error(
-                    "alt_text",
-                    ValidationError(
-                        "Published stories show this picture (%(stories)s): it needs alt text.",
-                        code="alt_text_required",
-                        params={"stories": ", ".join(f"“{story}”" for story in published)},
-                    ),
-                )
+        if self.instance.pk:
+            self.check_live_stories(cleaned)
         return cleaned
+
+    def check_live_stories(self, cleaned):
+        """Published and scheduled stories show this picture: alt text, and editors only."""
+        live = list(self.instance.live_usage())
+        if not live:
+            return
+        if not (cleaned.get("alt_text") or "").strip():
+            self.add_error(
+                "alt_text",
+                ValidationError(
+                    "Published or scheduled stories show this picture (%(stories)s): "
+                    "it needs alt text.",
+                    code="alt_text_required",
+                    params={"stories": pictures.live_stories_named(self.user, self.instance, live)},
+                ),
+            )
+        before = pictures.described(self.instance)
+        after = {name: cleaned.get(name, value) for name, value in before.items()}
+        changes = pictures.reader_changes(before, after)
+        if reason := pictures.refusal(self.user, self.instance, changes, live):
+            self.add_error(None, ValidationError(reason, code="editors_only"))
 
 
 class AltTextFilter(admin.SimpleListFilter):
@@ -204,6 +221,11 @@ class ImageAdmin(admin.ModelAdmin):
             ),
         )
 
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        # The form's checks depend on who saves (pictures on live stories).
+        return type(form.__name__, (form,), {"user": request.user})
+
     def save_model(self, request, obj, form, change):
         if not change:
             obj.uploaded_by = request.user
@@ -215,7 +237,8 @@ class ImageAdmin(admin.ModelAdmin):
                 discard_file(obj)
                 raise
             return
-        super().save_model(request, obj, form, change)
+        # Checked again under lock, and recorded on live stories (articles/pictures.py).
+        pictures.save_picture(obj, by=request.user)
         if {"focal_x", "focal_y"} & set(form.changed_data):
             refresh_renditions(obj)
 
