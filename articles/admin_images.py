@@ -1,5 +1,7 @@
 """The image library in the admin: upload, describe, set the focal point, pick for a body."""
 
+from contextvars import ContextVar
+
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -8,9 +10,8 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
-from . import pictures
-from .images import Image, body_reference, check_upload, discard_file, ingest
-from .models import Article
+from . import pictures, workflow
+from .images import Image, check_upload, discard_file, ingest
 from .renditions import (
     JPEG,
     ensure_renditions,
@@ -21,6 +22,10 @@ from .renditions import (
 )
 
 ACCEPT = "image/jpeg,image/png,image/webp,image/gif,image/avif"
+
+# "Used in" is a read-only field, which gets the image but not the request; it
+# needs the request to list only the stories the user may know of.
+_request = ContextVar("image_admin_request", default=None)
 
 
 def thumbnail_html(image, size=160):
@@ -206,18 +211,29 @@ class ImageAdmin(admin.ModelAdmin):
 
     @admin.display(description="Stories")
     def usage_list(self, image):
-        stories = image.usage().order_by("-pk")
+        request = _request.get()
+        user = request.user if request else None
+        stories = list(pictures.usage_visible_to(user, image).order_by("-pk"))
         if not stories:
-            return "Not used in any story."
+            # The same words whether or not stories the user may not see use it.
+            if workflow.is_editor(user):
+                return "Not used in any story."
+            return "Not used in any story you can see."
+        openable = set(
+            workflow.stories_visible_to(user, image.usage()).values_list("pk", flat=True)
+        )
+
+        def link(story):
+            if story.pk in openable:
+                return reverse("admin:articles_article_change", args=[story.pk])
+            return story.get_absolute_url()  # public, but not the user's to open
+
         return format_html(
             "<ul>{}</ul>",
             format_html_join(
                 "",
                 '<li><a href="{}">{}</a> ({})</li>',
-                (
-                    (reverse("admin:articles_article_change", args=[s.pk]), s.headline, s.get_status_display())
-                    for s in stories
-                ),
+                ((link(s), s.headline, workflow.state_of(s).label) for s in stories),
             ),
         )
 
@@ -225,6 +241,17 @@ class ImageAdmin(admin.ModelAdmin):
         form = super().get_form(request, obj, **kwargs)
         # The form's checks depend on who saves (pictures on live stories).
         return type(form.__name__, (form,), {"user": request.user})
+
+    def changeform_view(self, request, *args, **kwargs):
+        token = _request.set(request)
+        try:
+            response = super().changeform_view(request, *args, **kwargs)
+            # Rendered here, while "Used in" can still see the request.
+            if hasattr(response, "render"):
+                response.render()
+            return response
+        finally:
+            _request.reset(token)
 
     def save_model(self, request, obj, form, change):
         if not change:
@@ -243,13 +270,18 @@ class ImageAdmin(admin.ModelAdmin):
             refresh_renditions(obj)
 
     def get_deleted_objects(self, objs, request):
-        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
-        # PROTECT covers lead images; body figures are references in text.
+        deleted, counts, perms_needed, _ = super().get_deleted_objects(objs, request)
+        # Only stories protect a picture: PROTECT on lead images, and body figures
+        # (references in text). `usage()` finds both, so the list is built here,
+        # naming only the stories the user may know of.
+        protected = []
         for image in objs:
-            for story in Article.objects.filter(body__contains=body_reference(image.pk)):
-                entry = f"Story: {story} (uses “{image}”)"
-                if entry not in protected:
-                    protected.append(entry)
+            known = list(pictures.usage_visible_to(request.user, image))
+            protected += [f"Story: {story} (uses “{image}”)" for story in known]
+            if image.usage().exclude(pk__in=[story.pk for story in known]).exists():
+                # Deletion must still be refused; how many, and which, stays unsaid.
+                others = "Other stories" if known else "Stories"
+                protected.append(f"{others} you cannot open use “{image}”.")
         return deleted, counts, perms_needed, protected
 
     def get_urls(self):
