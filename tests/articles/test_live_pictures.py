@@ -13,7 +13,15 @@ from django.utils import timezone
 from articles import pictures
 from articles.models import ArticleEvent, Status
 from articles.workflow import PermissionRefused
-from tests.factories import make_article, make_editor, make_image, make_journalist
+from tests.factories import (
+    country,
+    make_article,
+    make_author,
+    make_editor,
+    make_image,
+    make_journalist,
+    make_person,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -242,3 +250,26 @@ def test_alt_text_cannot_be_cleared_while_a_scheduled_story_will_show_the_pictur
     response = post(make_editor(), photo, alt_text="")
     assert "it needs alt text" in response.content.decode()
     assert described(photo)[0] == "Fishing boats"
+
+
+def test_a_journalist_posting_a_live_picture_s_form_back_unchanged_saves_and_records_nothing(
+    photo,
+):
+    journalist = make_journalist()
+    make_article(
+        "Harbour reopens",
+        lead_image=photo,
+        body=body_with(photo),
+        authors=[make_author(journalist)],
+        people=[make_person("Aziz Akhannouch")],
+        countries=[country("MA")],
+        tags=["harbour"],
+    )
+    client = logged_in(journalist)
+    url = reverse("admin:articles_image_change", args=[photo.pk])
+    form = client.get(url).context["adminform"].form
+    data = {name: form[name].value() for name in form.fields}
+    data["tags"] = ""
+    response = client.post(url, data)
+    assert response.status_code == 302
+    assert not ArticleEvent.objects.filter(action=PICTURE).exists()
