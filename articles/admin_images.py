@@ -1,5 +1,7 @@
 """The image library in the admin: upload, describe, set the focal point, pick for a body."""
 
+from contextvars import ContextVar
+
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -8,8 +10,8 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
-from .images import Image, body_reference, check_upload, discard_file, ingest
-from .models import Article
+from . import pictures, workflow
+from .images import Image, check_upload, discard_file, ingest
 from .renditions import (
     JPEG,
     ensure_renditions,
@@ -20,6 +22,10 @@ from .renditions import (
 )
 
 ACCEPT = "image/jpeg,image/png,image/webp,image/gif,image/avif"
+
+# "Used in" is a read-only field, which gets the image but not the request; it
+# needs the request to list only the stories the user may know of.
+_request = ContextVar("image_admin_request", default=None)
 
 
 def thumbnail_html(image, size=160):
@@ -41,6 +47,10 @@ def editor_preview(image):
 
 
 class ImageAdminForm(forms.ModelForm):
+    # Who is saving: set by ImageAdmin.get_form. Nobody (None) may re-describe
+    # a picture on a live story.
+    user = None
+
     upload = forms.FileField(
         label="Picture",
         widget=forms.FileInput(attrs={"accept": ACCEPT}),
@@ -85,18 +95,30 @@ class ImageAdminForm(forms.ModelForm):
                 cleaned["title"] = stem.replace("-", " ").replace("_", " ").strip()[:200] or "Untitled"
         elif not self.instance.pk and "upload" not in self.errors:
             self.add_error("upload", "Choose a picture to upload.")
-        if self.instance.pk and not (cleaned.get("alt_text") or "").strip():
-            published = [story for story in self.instance.usage() if story.is_published()]
-            if published:
-                self.add_error(
-                    "alt_text",
-                    ValidationError(
-                        "Published stories show this picture (%(stories)s): it needs alt text.",
-                        code="alt_text_required",
-                        params={"stories": ", ".join(f"“{story}”" for story in published)},
-                    ),
-                )
+        if self.instance.pk:
+            self.check_live_stories(cleaned)
         return cleaned
+
+    def check_live_stories(self, cleaned):
+        """Published and scheduled stories show this picture: alt text, and editors only."""
+        live = list(self.instance.live_usage())
+        if not live:
+            return
+        if not (cleaned.get("alt_text") or "").strip():
+            self.add_error(
+                "alt_text",
+                ValidationError(
+                    "Published or scheduled stories show this picture (%(stories)s): "
+                    "it needs alt text.",
+                    code="alt_text_required",
+                    params={"stories": pictures.live_stories_named(self.user, self.instance, live)},
+                ),
+            )
+        before = pictures.described(self.instance)
+        after = {name: cleaned.get(name, value) for name, value in before.items()}
+        changes = pictures.reader_changes(before, after)
+        if reason := pictures.refusal(self.user, self.instance, changes, live):
+            self.add_error(None, ValidationError(reason, code="editors_only"))
 
 
 class AltTextFilter(admin.SimpleListFilter):
@@ -189,20 +211,47 @@ class ImageAdmin(admin.ModelAdmin):
 
     @admin.display(description="Stories")
     def usage_list(self, image):
-        stories = image.usage().order_by("-pk")
+        request = _request.get()
+        user = request.user if request else None
+        stories = list(pictures.usage_visible_to(user, image).order_by("-pk"))
         if not stories:
-            return "Not used in any story."
+            # The same words whether or not stories the user may not see use it.
+            if workflow.is_editor(user):
+                return "Not used in any story."
+            return "Not used in any story you can see."
+        openable = set(
+            workflow.stories_visible_to(user, image.usage()).values_list("pk", flat=True)
+        )
+
+        def link(story):
+            if story.pk in openable:
+                return reverse("admin:articles_article_change", args=[story.pk])
+            return story.get_absolute_url()  # public, but not the user's to open
+
         return format_html(
             "<ul>{}</ul>",
             format_html_join(
                 "",
                 '<li><a href="{}">{}</a> ({})</li>',
-                (
-                    (reverse("admin:articles_article_change", args=[s.pk]), s.headline, s.get_status_display())
-                    for s in stories
-                ),
+                ((link(s), s.headline, workflow.state_of(s).label) for s in stories),
             ),
         )
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        # The form's checks depend on who saves (pictures on live stories).
+        return type(form.__name__, (form,), {"user": request.user})
+
+    def changeform_view(self, request, *args, **kwargs):
+        token = _request.set(request)
+        try:
+            response = super().changeform_view(request, *args, **kwargs)
+            # Rendered here, while "Used in" can still see the request.
+            if hasattr(response, "render"):
+                response.render()
+            return response
+        finally:
+            _request.reset(token)
 
     def save_model(self, request, obj, form, change):
         if not change:
@@ -215,18 +264,24 @@ class ImageAdmin(admin.ModelAdmin):
                 discard_file(obj)
                 raise
             return
-        super().save_model(request, obj, form, change)
+        # Checked again under lock, and recorded on live stories (articles/pictures.py).
+        pictures.save_picture(obj, by=request.user)
         if {"focal_x", "focal_y"} & set(form.changed_data):
             refresh_renditions(obj)
 
     def get_deleted_objects(self, objs, request):
-        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
-        # PROTECT covers lead images; body figures are references in text.
+        deleted, counts, perms_needed, _ = super().get_deleted_objects(objs, request)
+        # Only stories protect a picture: PROTECT on lead images, and body figures
+        # (references in text). `usage()` finds both, so the list is built here,
+        # naming only the stories the user may know of.
+        protected = []
         for image in objs:
-            for story in Article.objects.filter(body__contains=body_reference(image.pk)):
-                entry = f"Story: {story} (uses “{image}”)"
-                if entry not in protected:
-                    protected.append(entry)
+            known = list(pictures.usage_visible_to(request.user, image))
+            protected += [f"Story: {story} (uses “{image}”)" for story in known]
+            if image.usage().exclude(pk__in=[story.pk for story in known]).exists():
+                # Deletion must still be refused; how many, and which, stays unsaid.
+                others = "Other stories" if known else "Stories"
+                protected.append(f"{others} you cannot open use “{image}”.")
         return deleted, counts, perms_needed, protected
 
     def get_urls(self):

@@ -148,6 +148,12 @@ class Image(models.Model):
             Q(lead_image=self) | Q(body__contains=body_reference(self.pk))
         ).distinct()
 
+    def live_usage(self):
+        """Published stories that show this image, scheduled ones included: they will."""
+        from .models import Status
+
+        return self.usage().filter(status=Status.PUBLISHED)
+
     @property
     def is_in_use(self):
         return self.usage().exists()

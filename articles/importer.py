@@ -6,6 +6,11 @@ paragraph). Lines that are site furniture (NEWSROOM_IMPORT_FURNITURE_LINES) are
 dropped; a line matching NEWSROOM_IMPORT_END_LINES ends the story. Mentions are
 detected and attached.
 
+Each import is recorded as a journalist's work is: the story's first revision
+and an "Imported" event. Importing "in review" then submits the draft through
+`workflow.submit`, as the author's button does (event, editors' email after
+commit), so it needs the account of the person submitting.
+
 Refused, with nothing created: empty files, binary files, text in no encoding
 we know, files over NEWSROOM_IMPORT_MAX_BYTES and files with a headline but no
 story. The same text imported twice is reported, not duplicated: each import
@@ -23,8 +28,9 @@ from pathlib import Path
 from django.conf import settings
 from django.db import IntegrityError, transaction
 
+from . import revisions, workflow
 from .mentions import attach, mentions_in
-from .models import Article, Byline, Section, Status
+from .models import Article, ArticleEvent, Byline, Section, Status
 
 # Publishing goes through the editorial workflow, never through an import.
 IMPORT_STATUSES = [Status.DRAFT, Status.IN_REVIEW]
@@ -131,11 +137,15 @@ def import_file(
 ) -> ImportResult:
     """Import one file as a story, or say why not. Never raises ImportRefused.
 
-    `author` (a Person) gets the byline; `by` (a user) is recorded as creator.
-    Creates the story, its byline and its mentions in one transaction.
+    `author` (a Person) gets the byline; `by` (a user) is recorded as creator
+    and, for `status` in review, submits the draft, which the workflow may
+    refuse. The story, its byline, mentions, first revision, "Imported" event
+    and submission are one transaction: a refused file leaves nothing.
     """
     if status not in IMPORT_STATUSES:
         raise ValueError(f"Imported stories are drafts or in review, not {status!r}.")
+    if status == Status.IN_REVIEW and by is None:
+        raise ValueError("Submitting an imported story for review needs the user who submits.")
     try:
         story = read(path)
     except ImportRefused as refusal:
@@ -149,13 +159,26 @@ def import_file(
                 headline=story.headline,
                 body=story.body,
                 section=section,
-                status=status,
+                status=Status.DRAFT,
                 source_hash=story.source_hash,
                 created_by=by,
             )
             if author is not None:
                 Byline.objects.create(article=article, person=author)
             attach(article, mentions_in(article))
+            revisions.record_revision(article, by=by)
+            ArticleEvent.objects.create(
+                article=article,
+                action=ArticleEvent.Action.IMPORT,
+                from_state="",
+                to_state=workflow.State.DRAFT,
+                note=f"Imported from {path.name}",
+                by=by,
+            )
+            if status == Status.IN_REVIEW:
+                workflow.submit(article, by=by)
+    except workflow.TransitionNotAllowed as refusal:
+        return ImportResult(path, "refused", message=str(refusal))
     except IntegrityError:
         # Another import of the same text won the race.
         existing = Article.objects.filter(source_hash=story.source_hash).first()

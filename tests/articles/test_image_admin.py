@@ -1,11 +1,16 @@
 """The image library in the admin: list, search, filters, usage, deletion, picker, alt text."""
 
+from datetime import timedelta
+
 import pytest
+from django.contrib.auth.models import Permission
+from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from articles.images import Image
 from articles.models import Status
-from tests.factories import make_article, make_image
+from tests.factories import make_article, make_editor, make_image, make_journalist
 
 pytestmark = pytest.mark.django_db
 
@@ -158,14 +163,89 @@ def test_the_body_editor_is_configured_with_the_library_picker(admin_client):
 
 
 def test_journalists_may_upload_and_describe_pictures_but_not_delete_them():
-    from tests.factories import make_journalist
-
     journalist = make_journalist()
     assert journalist.has_perms(["articles.add_image", "articles.change_image", "articles.view_image"])
     assert not journalist.has_perm("articles.delete_image")
 
 
 def test_editors_may_delete_pictures():
-    from tests.factories import make_editor
-
     assert make_editor().has_perm("articles.delete_image")
+
+
+# --- "Used in" shows a journalist only what they may see ---------------------------------------
+
+
+def used_in(user, image):
+    """The "Used in" box of the image page, as `user` sees it."""
+    client = Client()
+    client.force_login(user)
+    html = client.get(reverse("admin:articles_image_change", args=[image.pk])).content.decode()
+    start = html.index(">Used in</h2>")
+    return html[start : html.index("</fieldset>", start)]
+
+
+def test_a_journalist_sees_public_stories_and_their_own_drafts_that_use_a_picture(photo):
+    journalist = make_journalist()
+    make_article("Harbour reopens", lead_image=photo)
+    make_article(
+        "My harbour draft", status=Status.DRAFT, body=body_with(photo), created_by=journalist
+    )
+    box = used_in(journalist, photo)
+    assert "Harbour reopens" in box and "My harbour draft" in box
+
+
+def test_a_journalist_is_not_shown_someone_elses_draft_that_uses_a_picture(photo):
+    secret = make_article("Minister to resign", status=Status.DRAFT, lead_image=photo)
+    box = used_in(make_journalist(), photo)
+    assert "Minister to resign" not in box
+    assert reverse("admin:articles_article_change", args=[secret.pk]) not in box
+
+
+def test_a_journalist_is_not_shown_someone_elses_scheduled_story_that_uses_a_picture(photo):
+    tomorrow = timezone.now() + timedelta(days=1)
+    make_article("Embargoed results", lead_image=photo, published_at=tomorrow)
+    assert "Embargoed results" not in used_in(make_journalist(), photo)
+
+
+def test_a_picture_used_only_on_hidden_drafts_looks_to_a_journalist_like_an_unused_one(photo):
+    journalist = make_journalist()
+    unused = make_image("Unused")
+    make_article("Minister to resign", status=Status.DRAFT, body=body_with(photo))
+    assert used_in(journalist, photo) == used_in(journalist, unused)
+
+
+def test_an_editor_sees_every_story_that_uses_a_picture(photo):
+    make_article("Harbour reopens", lead_image=photo)
+    make_article("Minister to resign", status=Status.DRAFT, lead_image=photo)
+    box = used_in(make_editor(), photo)
+    assert "Harbour reopens" in box and "Minister to resign" in box
+
+
+def test_the_refusal_to_re_describe_a_live_picture_names_only_stories_the_journalist_may_see(photo):
+    make_article("Harbour reopens", lead_image=photo)
+    tomorrow = timezone.now() + timedelta(days=1)
+    make_article("Embargoed results", body=body_with(photo), published_at=tomorrow)
+    client = Client()
+    client.force_login(make_journalist())
+    response = client.post(
+        reverse("admin:articles_image_change", args=[photo.pk]),
+        {"title": "Harbour at dawn", "alt_text": "Fishing boats", "caption": "New caption",
+         "credit": "Ann Lee", "source": "", "tags": "", "focal_x": "0.5", "focal_y": "0.5"},
+    )
+    html = response.content.decode()
+    assert "“Harbour reopens”" in html and "an editor" in html
+    assert "Embargoed results" not in html
+
+
+def test_the_delete_page_does_not_name_drafts_the_user_may_not_open(photo):
+    # A picture desk account: may delete pictures, may not open other people's stories.
+    picture_desk = make_journalist()
+    picture_desk.user_permissions.add(Permission.objects.get(codename="delete_image"))
+    make_article("Minister to resign", status=Status.DRAFT, body=body_with(photo))
+    client = Client()
+    client.force_login(picture_desk)
+    url = reverse("admin:articles_image_delete", args=[photo.pk])
+    html = client.post(url, {"post": "yes"}).content.decode()
+    assert "Cannot delete image" in html
+    assert "Minister to resign" not in html
+    assert Image.objects.filter(pk=photo.pk).exists()

@@ -8,9 +8,20 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from articles.models import Article, Status
+from articles import importer
+from articles.models import Article, ArticleEvent, Revision, Status
+from articles.workflow import TransitionNotAllowed
 from people import mentions
-from tests.factories import country, make_organisation, make_person, make_section, make_user
+from tests.factories import (
+    country,
+    make_author,
+    make_editor,
+    make_journalist,
+    make_organisation,
+    make_person,
+    make_section,
+    make_user,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -114,7 +125,7 @@ def test_mentions_are_detected_and_attached(tmp_path, news):
 
 def test_section_author_and_status_can_be_chosen(tmp_path, news):
     analysis = make_section("Analysis", slug="analysis")
-    user = make_user("samir")
+    user = make_journalist("samir")
     samir = make_person("Samir Tazi", user=user)
     run(write(tmp_path, STORY), section="Analysis", author="samir", status="in-review")
     story = Article.objects.get()
@@ -144,6 +155,113 @@ def test_importing_as_published_is_not_offered(tmp_path, news):
     with pytest.raises(CommandError, match="published"):
         run(write(tmp_path, STORY), "--status=published")
     assert not Article.objects.exists()
+
+
+# --- The workflow: an import is recorded, and "in review" is a real submit -------------------
+
+
+@pytest.fixture
+def samir(db):
+    """A journalist with a byline-able person, as `--author samir` names them."""
+    return make_journalist("samir", first_name="Samir", last_name="Tazi")
+
+
+def test_an_import_records_one_import_event_naming_the_file(tmp_path, news, samir):
+    make_author(samir)
+    run(write(tmp_path, STORY, "rabat-visit.txt"), author="samir")
+    (event,) = Article.objects.get().events.all()
+    assert (event.action, event.by, event.to_state) == (ArticleEvent.Action.IMPORT, samir, "draft")
+    assert "rabat-visit.txt" in event.note
+
+
+def test_an_import_without_an_author_is_recorded_as_the_newsroom_s(tmp_path, news):
+    run(write(tmp_path, STORY))
+    (event,) = Article.objects.get().events.all()
+    assert event.action == ArticleEvent.Action.IMPORT and event.by is None
+
+
+def test_an_import_records_the_first_revision_with_bylines_and_mentions(tmp_path, news, samir):
+    make_author(samir)
+    make_person("Mark Esper")
+    run(write(tmp_path, STORY), author="samir")
+    story = Article.objects.get()
+    (revision,) = story.revisions.all()
+    assert (revision.version, revision.created_by) == (story.version, samir)
+    assert revision.snapshot["headline"] == "Minister visits Rabat"
+    assert revision.snapshot["body"] == story.body
+    assert [b["name"] for b in revision.snapshot["bylines"]] == ["Samir Tazi"]
+    assert [p["name"] for p in revision.snapshot["people"]] == ["Mark Esper"]
+    assert [c["name"] for c in revision.snapshot["countries"]] == ["Morocco"]
+
+
+def test_importing_in_review_submits_the_draft_as_its_author_would(tmp_path, news, samir):
+    make_author(samir)
+    run(write(tmp_path, STORY), author="samir", status="in-review")
+    story = Article.objects.get()
+    assert story.status == Status.IN_REVIEW
+    assert [(e.action, e.by, e.from_state, e.to_state) for e in story.events.all()] == [
+        (ArticleEvent.Action.IMPORT, samir, "", "draft"),
+        (ArticleEvent.Action.SUBMIT, samir, "draft", "in-review"),
+    ]
+    assert story.revisions.count() == 1
+
+
+def test_editors_are_emailed_once_an_import_in_review_has_committed(
+    tmp_path, news, samir, mailoutbox, django_capture_on_commit_callbacks
+):
+    make_author(samir)
+    make_editor(email="helen@newsroom.test")
+    with django_capture_on_commit_callbacks(execute=True):
+        run(write(tmp_path, STORY), author="samir", status="in-review")
+        assert mailoutbox == []
+    (mail,) = mailoutbox
+    assert mail.to == ["helen@newsroom.test"]
+    assert mail.subject == "For review: Minister visits Rabat"
+
+
+def test_in_review_without_an_author_is_refused_before_anything_is_created(tmp_path, news):
+    with pytest.raises(CommandError, match="in-review.*--author"):
+        run(write(tmp_path, STORY), status="in-review")
+    assert not Article.objects.exists()
+
+
+def test_in_review_for_a_person_without_an_account_is_refused(tmp_path, news):
+    person = make_person("Helen Ashcombe")
+    with pytest.raises(CommandError, match="Helen Ashcombe has no newsroom account"):
+        run(write(tmp_path, STORY), author=person.slug, status="in-review")
+    assert not Article.objects.exists()
+
+
+def test_in_review_for_an_account_that_may_not_submit_is_refused(tmp_path, news):
+    make_person("Samir Tazi", user=make_user("samir"))  # not staff: no newsroom login
+    with pytest.raises(CommandError, match="“samir” may not submit stories"):
+        run(write(tmp_path, STORY), author="samir", status="in-review")
+    assert not Article.objects.exists()
+
+
+def test_a_refused_submit_leaves_no_half_imported_story(tmp_path, news, samir, monkeypatch):
+    def refuse(article, *, by):
+        raise TransitionNotAllowed("The story is locked.")
+
+    monkeypatch.setattr("articles.workflow.submit", refuse)
+    result = importer.import_file(
+        write(tmp_path, STORY),
+        section=news,
+        author=make_author(samir),
+        status=Status.IN_REVIEW,
+        by=samir,
+    )
+    assert (result.outcome, result.message) == ("refused", "The story is locked.")
+    assert not Article.objects.exists()
+    assert not ArticleEvent.objects.exists() and not Revision.objects.exists()
+
+
+def test_importing_in_review_again_records_nothing_new(tmp_path, news, samir):
+    make_author(samir)
+    path = write(tmp_path, STORY)
+    run(path, author="samir", status="in-review")
+    assert "already imported" in run(path, author="samir", status="in-review")
+    assert ArticleEvent.objects.count() == 2 and Revision.objects.count() == 1
 
 
 # --- Encodings -------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Import plain-text stories as drafts. The work is done by articles/importer.py."""
+"""Import plain-text stories as drafts (or submit them). The work is in articles/importer.py."""
 
 from pathlib import Path
 
@@ -7,15 +7,17 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Q
 
+from articles import workflow
 from articles.importer import IMPORT_STATUSES, import_file, story_files
-from articles.models import Section, Status
+from articles.models import Article, Section, Status
 from people.models import Person
 
 
 class Command(BaseCommand):
     help = (
         "Import a plain-text story (headline on the first line, then paragraphs), "
-        "or every .txt file in a folder, as drafts with their mentions attached."
+        "or every .txt file in a folder, as drafts with their mentions attached; "
+        "--status in-review then submits each one for review as its --author."
     )
 
     def add_arguments(self, parser):
@@ -29,7 +31,11 @@ class Command(BaseCommand):
             help="Byline: a person's slug, or the username of a staff account with a person.",
         )
         parser.add_argument(
-            "--status", default=Status.DRAFT, choices=[str(s) for s in IMPORT_STATUSES]
+            "--status",
+            default=Status.DRAFT,
+            choices=[str(s) for s in IMPORT_STATUSES],
+            help="in-review submits each story for review as the --author, who needs a "
+            "newsroom account that may submit stories.",
         )
 
     def handle(self, *args, path, section, author, status, **options):
@@ -43,6 +49,8 @@ class Command(BaseCommand):
             raise CommandError(f"{path} does not exist.")
         section = self.find_section(section or settings.NEWSROOM_IMPORT_DEFAULT_SECTION)
         person, user = self.find_author(author) if author else (None, None)
+        if status == Status.IN_REVIEW:
+            self.check_may_submit(person, user)
         files = story_files(path)
         if not files:
             raise CommandError(f"{path} has no .txt files.")
@@ -81,6 +89,27 @@ class Command(BaseCommand):
             known = ", ".join(Section.objects.values_list("slug", flat=True)) or "none yet"
             raise CommandError(f"No section “{wanted}”. Sections: {known}.")
         return section
+
+    def check_may_submit(self, person, user):
+        """Refuse "in review" up front when nobody could submit; the workflow decides again."""
+        if person is None:
+            raise CommandError(
+                "--status in-review submits each story for review as its author: "
+                "name them with --author, or import as drafts."
+            )
+        if user is None:
+            raise CommandError(
+                f"{person.name} has no newsroom account, so the story cannot be submitted "
+                "in their name: link the person to an account, or import as drafts."
+            )
+        try:
+            # A draft they are starting: what an author may do with their own.
+            workflow.check("submit", user, Article(status=Status.DRAFT))
+        except workflow.TransitionNotAllowed:
+            raise CommandError(
+                f"“{user.get_username()}” may not submit stories for review (a journalist "
+                "or editor account is needed); import as drafts instead."
+            ) from None
 
     def find_author(self, wanted):
         person = Person.objects.filter(slug=wanted).select_related("user").first()
