@@ -167,13 +167,8 @@ def import_file(
                 Byline.objects.create(article=article, person=author)
             attach(article, mentions_in(article))
             revisions.record_revision(article, by=by)
-            ArticleEvent.objects.create(
-                article=article,
-                action=ArticleEvent.Action.IMPORT,
-                from_state="",
-                to_state=workflow.State.DRAFT,
-                note=f"Imported from {path.name}",
-                by=by,
+            workflow.record_event(
+                article, ArticleEvent.Action.IMPORT, by=by, before="", note=f"Imported from {path.name}"
             )
             if status == Status.IN_REVIEW:
                 workflow.submit(article, by=by)

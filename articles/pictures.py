@@ -133,15 +133,9 @@ def save_picture(image: Image, *, by) -> list[ArticleEvent]:
         image.save()
         events = []
         for story in live:
-            state = workflow.state_of(story)
             events.append(
-                ArticleEvent.objects.create(
-                    article=story,
-                    action=ArticleEvent.Action.PICTURE,
-                    from_state=state,
-                    to_state=state,
-                    note=note(image, changes),
-                    by=by,
+                workflow.record_event(
+                    story, ArticleEvent.Action.PICTURE, by=by, note=note(image, changes)
                 )
             )
     return events

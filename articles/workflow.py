@@ -210,14 +210,15 @@ def record_event(
     """Write one line of the story's audit trail, and queue its email after commit.
 
     Every event is written here: transitions, edits, restores, share links,
-    imports. `before` is the state the story was in (default: as it is now).
+    imports. `before` is the state the story was in (default: as it is now;
+    "" for a story that did not exist).
     """
     at = at or timezone.now()
     after = state_of(story, at)
     event = ArticleEvent.objects.create(
         article=story,
         action=action,
-        from_state=before or after,
+        from_state=after if before is None else before,
         to_state=after,
         note=note,
         by=by if by is not None and by.is_authenticated else None,
