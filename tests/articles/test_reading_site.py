@@ -246,7 +246,9 @@ def change_slug_in_admin(article, new_slug):
     )
     form = form_class(data=data, instance=article)
     assert form.is_valid(), form.errors
-    model_admin.save_model(request, form.save(commit=False), form, change=True)
+    story = form.save(commit=False)
+    model_admin.save_model(request, story, form, change=True)
+    model_admin.save_related(request, form, [], change=True)
 
 
 def test_a_published_storys_old_slug_answers_301_to_the_new_address(client, full_story):
