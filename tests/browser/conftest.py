@@ -5,11 +5,14 @@ Without Chromium these tests are skipped locally, but CI sets
 NEWSROOM_REQUIRE_BROWSER=1 so a missing browser fails the run instead.
 """
 
+import importlib
 import os
 import shutil
 from pathlib import Path
 
 import pytest
+from django.apps import apps
+from django.core.management import call_command
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_FLAGS = [
@@ -68,3 +71,19 @@ def screenshot():
         return path
 
     return take
+
+
+@pytest.fixture
+def demo_newsroom(settings, newsroom_roles):
+    """The demo publication (`load_demo`), served as production would: debug off."""
+    from people.models import Country
+
+    if not Country.objects.exists():
+        # A transactional test's flush empties the table a data migration filled.
+        migration = importlib.import_module("people.migrations.0002_load_iso_countries")
+        migration.load_countries(apps, None)
+    settings.DEBUG = True  # load_demo refuses to run otherwise
+    settings.NEWSROOM_PUBLICATION_NAME = "New Defence Order. Strategy"
+    settings.NEWSROOM_GOOGLE_NEWS_URL = "https://news.google.com/publications/demo"
+    call_command("load_demo", stdout=open("/dev/null", "w"))
+    settings.DEBUG = False

@@ -4,14 +4,8 @@ axe-core comes inside the axe-playwright-python wheel (pyproject's test extra):
 nothing is fetched from a CDN. Screenshots land in var/screenshots/ (git-ignored).
 """
 
-import importlib
-
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from django.apps import apps
-from django.core.management import call_command
-
-from people.models import Country
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -28,19 +22,6 @@ PAGES = {
     "search": "/search/?q=roadmap+Morocco",
 }
 BLOCKING = {"serious", "critical"}
-
-
-@pytest.fixture
-def demo_newsroom(settings, newsroom_roles):
-    if not Country.objects.exists():
-        # A transactional test's flush empties the table a data migration filled.
-        migration = importlib.import_module("people.migrations.0002_load_iso_countries")
-        migration.load_countries(apps, None)
-    settings.DEBUG = True  # load_demo refuses to run otherwise
-    settings.NEWSROOM_PUBLICATION_NAME = "New Defence Order. Strategy"
-    settings.NEWSROOM_GOOGLE_NEWS_URL = "https://news.google.com/publications/demo"
-    call_command("load_demo", stdout=open("/dev/null", "w"))
-    settings.DEBUG = False
 
 
 @pytest.fixture(scope="module")
