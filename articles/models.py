@@ -352,6 +352,12 @@ class Article(models.Model):
         """Matches `Article.objects.ever_published()`."""
         return type(self).objects.ever_published().filter(pk=self.pk).exists()
 
+    def withdrawal(self):
+        """The event that withdrew this story (its note is for readers), or None."""
+        if self.status != Status.WITHDRAWN:
+            return None
+        return self.events.filter(action=ArticleEvent.Action.WITHDRAW).order_by("-at", "-pk").first()
+
     def get_absolute_url(self):
         # The date is the newsroom's local publication day, as printed on the page.
         day = timezone.localtime(self.published_at or self.created_at or timezone.now())

@@ -7,6 +7,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
@@ -72,14 +73,28 @@ class ArticleDetailView(DetailView):
         except Http404:
             # A withdrawn story says so (410 Gone); anything else not public is
             # indistinguishable from a story that never existed.
-            if Article.objects.filter(slug=kwargs["slug"], status=Status.WITHDRAWN).exists():
-                return TemplateResponse(request, "articles/article_gone.html", status=410)
+            gone = Article.objects.filter(slug=kwargs["slug"], status=Status.WITHDRAWN).first()
+            if gone is not None:
+                return self.gone(gone)
             return self.redirect_from_former_slug()
         # A story has one address; any other date in the URL is sent there.
         if request.path != self.object.get_absolute_url():
             return redirect(self.object, permanent=True)
         response = self.render_to_response(self.get_context_data(object=self.object))
         response["Content-Language"] = self.object.language
+        return response
+
+    def gone(self, story):
+        """410 with the editors' note to readers, and never the story itself."""
+        response = TemplateResponse(
+            self.request,
+            "articles/article_gone.html",
+            {"withdrawal": story.withdrawal()},
+            status=410,
+        )
+        # A 410 is cacheable for good by default, and a withdrawn story can
+        # come back: browsers and caches must ask again every time.
+        patch_cache_control(response, no_cache=True)
         return response
 
     def redirect_from_former_slug(self):

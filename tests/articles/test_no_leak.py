@@ -10,6 +10,7 @@ from tests.articles.workflow_stories import story_in
 from tests.factories import (
     country,
     make_author,
+    make_article,
     make_editor,
     make_journalist,
     make_organisation,
@@ -100,3 +101,14 @@ def test_the_share_link_is_the_only_door_and_only_to_its_own_story(newsroom):
     assert "HIDDEN-in-review" not in html and "HIDDEN-scheduled" not in html
     for url in newsroom["pages"]:
         assert "HIDDEN-" not in Client().get(url).content.decode()
+
+
+def test_a_withdrawn_storys_address_shows_the_editors_note_and_is_asked_for_again():
+    editor = make_editor()
+    story = make_article("Withdrawn after a legal request")
+    story.withdraw(by=editor, reason="Withdrawn at the request of a court in Rabat.")
+    response = Client().get(story.get_absolute_url())
+    assert response.status_code == 410
+    assert "Withdrawn at the request of a court in Rabat." in response.content.decode()
+    # A story can come back (return to draft, publish): no cache may keep the 410.
+    assert "no-cache" in response["Cache-Control"]
