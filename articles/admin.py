@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from newsroom.autocomplete import AutocompleteAdminMixin
+
 from . import admin_images  # noqa: F401  (registers the image library)
 from .admin_workflow import StateListFilter, WorkflowAdminMixin
 from .forms import ArticleAdminForm
@@ -15,7 +17,7 @@ class SectionAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
-class BylineInline(admin.TabularInline):
+class BylineInline(AutocompleteAdminMixin, admin.TabularInline):
     model = Byline
     extra = 0
     autocomplete_fields = ["person"]
@@ -71,7 +73,9 @@ class AuthorListFilter(admin.SimpleListFilter):
 
 
 @admin.register(Article)
-class ArticleAdmin(MentionsAdminMixin, WorkflowAdminMixin, admin.ModelAdmin):
+class ArticleAdmin(
+    AutocompleteAdminMixin, MentionsAdminMixin, WorkflowAdminMixin, admin.ModelAdmin
+):
     form = ArticleAdminForm
     list_display = ["headline", "section", "state", "byline_names", "published_at", "updated_at"]
     list_filter = [StateListFilter, "section", "type_of_work", AuthorListFilter, TagListFilter, "published_at"]

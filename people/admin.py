@@ -1,10 +1,12 @@
 from django.contrib import admin
 from django.db import models
 
+from newsroom.autocomplete import AutocompleteAdminMixin
+
 from .models import Country, Organisation, Person, Role
 
 
-class RoleInline(admin.TabularInline):
+class RoleInline(AutocompleteAdminMixin, admin.TabularInline):
     model = Role
     fk_name = "person"
     extra = 0
@@ -34,7 +36,7 @@ class CountryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(AutocompleteAdminMixin, admin.ModelAdmin):
     list_display = ["name", "description", "country", "user"]
     list_filter = ["country"]
     list_select_related = ["country", "user"]
@@ -50,7 +52,7 @@ class PersonAdmin(admin.ModelAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(AutocompleteAdminMixin, admin.ModelAdmin):
     list_display = ["name", "short_name", "kind", "country", "is_partner", "partner_order"]
     list_filter = ["kind", "is_partner", "country"]
     list_select_related = ["country"]
