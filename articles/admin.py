@@ -3,6 +3,7 @@ from django.contrib import admin
 from newsroom.autocomplete import AutocompleteAdminMixin
 
 from . import admin_images  # noqa: F401  (registers the image library)
+from . import admin_tags  # noqa: F401  (replaces taggit's tag admin)
 from .admin_workflow import StateListFilter, WorkflowAdminMixin
 from .forms import ArticleAdminForm
 from .admin_mentions import MentionsAdminMixin
@@ -42,13 +43,16 @@ class CorrectionInline(admin.StackedInline):
 
 
 class TagListFilter(admin.SimpleListFilter):
+    """The tags of the stories in this user's list, and no others (admin_tags.py)."""
+
     title = "tag"
     parameter_name = "tag"
 
     def lookups(self, request, model_admin):
         from taggit.models import Tag
 
-        return [(tag.slug, tag.name) for tag in Tag.objects.order_by("name")[:200]]
+        tags = Tag.objects.filter(admin_tags.used_on(model_admin.get_queryset(request)))
+        return [(tag.slug, tag.name) for tag in tags.order_by("name")[:200]]
 
     def queryset(self, request, queryset):
         if self.value():
@@ -57,13 +61,16 @@ class TagListFilter(admin.SimpleListFilter):
 
 
 class AuthorListFilter(admin.SimpleListFilter):
+    """The authors of the stories in this user's list, and no others."""
+
     title = "author"
     parameter_name = "author"
 
     def lookups(self, request, model_admin):
         from people.models import Person
 
-        authors = Person.objects.filter(bylines__isnull=False).distinct().order_by("name")
+        stories = model_admin.get_queryset(request).values("pk")
+        authors = Person.objects.filter(bylines__article__in=stories).distinct().order_by("name")
         return [(person.pk, person.name) for person in authors]
 
     def queryset(self, request, queryset):
