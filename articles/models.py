@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
-from django.db.models import Count, F, Max, Prefetch, Q, Window
+from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, Window
 from django.db.models.functions import Greatest, RowNumber
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
@@ -85,6 +85,21 @@ class ArticleQuerySet(models.QuerySet):
         """Stories a reader may see at `at` (default: now). The one visibility rule."""
         at = at or timezone.now()
         return self.filter(status=Status.PUBLISHED, published_at__lte=at)
+
+    def on_the_record(self):
+        """Stories that are, were or will be public: published (scheduled included),
+        withdrawn, or returned to draft after going live.
+
+        What they name is part of the record: a person or organisation attached to
+        one is never deleted (people/models.py). Matches `Article.is_on_the_record`.
+        """
+        went_public = ArticleEvent.objects.filter(
+            article=OuterRef("pk"),
+            action__in=[ArticleEvent.Action.PUBLISH, ArticleEvent.Action.WENT_LIVE],
+        )
+        return self.filter(
+            Q(status__in=[Status.PUBLISHED, Status.WITHDRAWN]) | Q(Exists(went_public))
+        )
 
     def newest_first(self):
         # pk breaks ties so pagination is stable when two stories share a time.
@@ -323,6 +338,15 @@ class Article(models.Model):
             and self.published_at is not None
             and self.published_at <= at
         )
+
+    @property
+    def is_on_the_record(self):
+        """Matches `Article.objects.on_the_record()`."""
+        if self.status in (Status.PUBLISHED, Status.WITHDRAWN):
+            return True
+        return self.pk is not None and self.events.filter(
+            action__in=[ArticleEvent.Action.PUBLISH, ArticleEvent.Action.WENT_LIVE]
+        ).exists()
 
     def rendered_body(self):
         """The body as readers get it: the stored body, with first mentions linked.
