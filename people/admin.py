@@ -6,6 +6,7 @@ from django.utils.html import format_html
 from articles.models import Byline
 from newsroom.autocomplete import AutocompleteAdminMixin
 
+from . import admin_accounts  # noqa: F401  (replaces Django's user admin)
 from .models import Country, Organisation, Person, Role
 
 
