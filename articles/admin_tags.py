@@ -81,7 +81,9 @@ class TagAdmin(taggit_admin.TagAdmin):
     def usage(self, request, tag):
         """The stories (newest first) and pictures using `tag` that this user may know of."""
         stories = stories_known_to(request.user, Article.objects.filter(tags=tag))
-        may_open = set(workflow.stories_visible_to(request.user, stories).values_list("pk", flat=True))
+        may_open = set(
+            workflow.stories_visible_to(request.user, stories).values_list("pk", flat=True)
+        )
         pictures = Image.objects.none()
         if request.user.has_perm("articles.view_image"):
             pictures = Image.objects.filter(tags=tag).order_by("-pk")

@@ -10,6 +10,7 @@ may be deleted.
 """
 
 from django.contrib.admin.models import LogEntry
+from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from articles.images import Image
@@ -59,8 +60,12 @@ def deactivate(users, *, by) -> list:
     stays on their bylines, author page and story history. Undone by ticking
     "Active" again.
     """
+    changed = list(
+        get_user_model()
+        .objects.filter(pk__in=users.values("pk"), is_active=True)
+        .exclude(pk=by.pk)
+    )
     with transaction.atomic():
-        changed = list(users.filter(is_active=True).exclude(pk=by.pk).select_for_update())
         for user in changed:
             user.is_active = False
             user.save(update_fields=["is_active"])
