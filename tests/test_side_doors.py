@@ -270,3 +270,15 @@ def test_the_dashboard_never_lists_someone_elses_draft(journalist):
 
     assert "My own draft" in html
     assert "Narwhal" not in html
+
+
+def test_merging_without_choosing_tags_first_says_so_and_changes_nothing(newsroom, editor):
+    before = sorted(Tag.objects.values_list("name", flat=True))
+
+    response = editor.post(
+        reverse("admin:taggit_tag_merge_tags"), {"new_tag_name": "merged"}, follow=True
+    )
+
+    assert response.status_code == 200
+    assert "Select the tags to merge first." in response.content.decode()
+    assert sorted(Tag.objects.values_list("name", flat=True)) == before
