@@ -4,8 +4,9 @@ When a form comes back invalid, Django's `AutocompleteSelect` and
 `AutocompleteSelectMultiple` look up the posted values to show them as chosen,
 and a value that is not an id (`section=abc`, a garbled or crafted post, a
 number too large for the database) makes that query raise: a server error
-instead of the form's own "Select a valid choice". These widgets leave such values out of the lookup; the field's error
-still says what was wrong, and everything else typed is redisplayed.
+instead of the form's own "Select a valid choice". These widgets leave such
+values out of the lookup; the field's error still says what was wrong, and
+everything else typed is redisplayed.
 
 Every ModelAdmin and inline with `autocomplete_fields` lists
 `AutocompleteAdminMixin` among its bases (tests/test_autocomplete_fields.py
