@@ -4,7 +4,10 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from newsroom.autocomplete import AutocompleteAdminMixin
+
 from . import admin_images  # noqa: F401  (registers the image library)
+from . import admin_tags  # noqa: F401  (replaces taggit's tag admin)
 from . import admin_mentions, editing, workflow
 from .admin_workflow import StateListFilter, WorkflowViews, state_badge
 from .forms import ArticleAdminForm
@@ -20,7 +23,7 @@ class SectionAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
-class BylineInline(admin.TabularInline):
+class BylineInline(AutocompleteAdminMixin, admin.TabularInline):
     model = Byline
     extra = 0
     autocomplete_fields = ["person"]
@@ -45,13 +48,16 @@ class CorrectionInline(admin.StackedInline):
 
 
 class TagListFilter(admin.SimpleListFilter):
+    """The tags of the stories in this user's list, and no others (admin_tags.py)."""
+
     title = "tag"
     parameter_name = "tag"
 
     def lookups(self, request, model_admin):
         from taggit.models import Tag
 
-        return [(tag.slug, tag.name) for tag in Tag.objects.order_by("name")[:200]]
+        tags = Tag.objects.filter(admin_tags.used_on(model_admin.get_queryset(request)))
+        return [(tag.slug, tag.name) for tag in tags.order_by("name")[:200]]
 
     def queryset(self, request, queryset):
         if self.value():
@@ -60,13 +66,16 @@ class TagListFilter(admin.SimpleListFilter):
 
 
 class AuthorListFilter(admin.SimpleListFilter):
+    """The authors of the stories in this user's list, and no others."""
+
     title = "author"
     parameter_name = "author"
 
     def lookups(self, request, model_admin):
         from people.models import Person
 
-        authors = Person.objects.filter(bylines__isnull=False).distinct().order_by("name")
+        stories = model_admin.get_queryset(request).values("pk")
+        authors = Person.objects.filter(bylines__article__in=stories).distinct().order_by("name")
         return [(person.pk, person.name) for person in authors]
 
     def queryset(self, request, queryset):
@@ -76,7 +85,7 @@ class AuthorListFilter(admin.SimpleListFilter):
 
 
 @admin.register(Article)
-class ArticleAdmin(WorkflowViews, admin.ModelAdmin):
+class ArticleAdmin(AutocompleteAdminMixin, WorkflowViews, admin.ModelAdmin):
     form = ArticleAdminForm
     change_form_template = "admin/articles/article/change_form.html"
     list_display = ["headline", "section", "state", "byline_names", "published_at", "updated_at"]

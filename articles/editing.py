@@ -143,16 +143,16 @@ def restore(revision: Revision, *, by) -> Edit:
 
 def deletion_refusal(story: Article) -> str | None:
     """Why `story` may not be deleted, or None when it may."""
-    if story.was_ever_published:
+    if story.is_on_the_record:
         return (
             f"“{story}” has been published: withdraw it instead. A story readers have "
-            "seen is never deleted, so its address and its history stay."
+            "seen (or will see) is never deleted, so its address and its history stay."
         )
     return None
 
 
 def delete_story(story: Article, *, by) -> DeletedStory:
-    """Editors only: delete a story readers never saw, keeping a record of it.
+    """Editors only: delete a story that is not on the record, keeping a record of it.
 
     Its events and revisions go with it; the `DeletedStory` row keeps who
     deleted what and when, with the story as last saved.

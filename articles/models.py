@@ -86,6 +86,22 @@ class ArticleQuerySet(models.QuerySet):
         at = at or timezone.now()
         return self.filter(status=Status.PUBLISHED, published_at__lte=at)
 
+    def on_the_record(self):
+        """Stories that are, were or will be public: published (scheduled included),
+        withdrawn, or returned to draft after going live.
+
+        Such a story is withdrawn, never deleted (`editing.delete_story`).
+
+        What they name is part of the record: a person or organisation attached to
+        one is never deleted (people/models.py). Matches `Article.is_on_the_record`.
+        """
+        went_public = ArticleEvent.objects.filter(
+            article=OuterRef("pk"), action__in=ArticleEvent.WENT_PUBLIC
+        )
+        return self.filter(
+            Q(status__in=[Status.PUBLISHED, Status.WITHDRAWN]) | Q(Exists(went_public))
+        )
+
     def newest_first(self):
         # pk breaks ties so pagination is stable when two stories share a time.
         return self.order_by(F("published_at").desc(nulls_last=True), "-pk")
@@ -142,28 +158,6 @@ class ArticleQuerySet(models.QuerySet):
             latest=Max(Greatest("updated_at", "published_at")), count=Count("pk")
         )
         return found["latest"], found["count"]
-
-    def ever_published(self, at=None):
-        """Stories readers have been able to see at some point, up to `at` (default: now).
-
-        Public now, withdrawn, or with a publication in their history (a
-        withdrawn story returned to draft): such a story is withdrawn, never
-        deleted, so its address keeps answering and its record stays whole.
-        """
-        public_once = ArticleEvent.objects.filter(
-            article=OuterRef("pk"),
-            action__in=[
-                ArticleEvent.Action.PUBLISH,
-                ArticleEvent.Action.WENT_LIVE,
-                ArticleEvent.Action.WITHDRAW,
-            ],
-        )
-        at = at or timezone.now()
-        return self.filter(
-            Q(status=Status.PUBLISHED, published_at__lte=at)
-            | Q(status=Status.WITHDRAWN)
-            | Exists(public_once)
-        )
 
     def for_listing(self):
         """What a story card needs, in a constant number of queries."""
@@ -347,11 +341,6 @@ class Article(models.Model):
             kwargs["update_fields"] = set(update_fields) | {"updated_at"}
         super().save(*args, **kwargs)
 
-    @property
-    def was_ever_published(self) -> bool:
-        """Matches `Article.objects.ever_published()`."""
-        return type(self).objects.ever_published().filter(pk=self.pk).exists()
-
     def withdrawal(self):
         """The event that withdrew this story (its note is for readers), or None."""
         if self.status != Status.WITHDRAWN:
@@ -373,6 +362,16 @@ class Article(models.Model):
             self.status == Status.PUBLISHED
             and self.published_at is not None
             and self.published_at <= at
+        )
+
+    @property
+    def is_on_the_record(self):
+        """Matches `Article.objects.on_the_record()`."""
+        if self.status in (Status.PUBLISHED, Status.WITHDRAWN):
+            return True
+        return (
+            self.pk is not None
+            and self.events.filter(action__in=ArticleEvent.WENT_PUBLIC).exists()
         )
 
     def rendered_body(self):
@@ -547,6 +546,10 @@ class ArticleEvent(models.Model):
         EDIT = "edit", "Edited"
         IMPORT = "import", "Imported"
         PICTURE = "picture", "Picture re-described"
+
+    # Any of these in a story's history means readers have seen it (a story
+    # loaded as published has no "publish" event, but is withdrawn with one).
+    WENT_PUBLIC = (Action.PUBLISH, Action.WENT_LIVE, Action.WITHDRAW)
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="events")
     action = models.CharField(max_length=20, choices=Action.choices)

@@ -1,10 +1,45 @@
 from django.contrib import admin
 from django.db import models
+from django.urls import reverse
+from django.utils.html import format_html
 
+from articles.models import Byline
+from newsroom.autocomplete import AutocompleteAdminMixin
+
+from . import admin_accounts  # noqa: F401  (replaces Django's user admin)
 from .models import Country, Organisation, Person, Role
 
 
-class RoleInline(admin.TabularInline):
+class KeptByStoriesMixin:
+    """The delete pages refuse, listing the stories, while `stories_blocking_deletion()`
+    finds any (people/models.py holds the rule)."""
+
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        stories = [
+            self._refusal(obj, story) for obj in objs for story in obj.stories_blocking_deletion()
+        ]
+        # Django lists the bylines that protect a person by the person's own
+        # name; the stories above say which they are.
+        bylines = set()
+        if self.model is Person:
+            bylines = {f"Byline: {b}" for b in Byline.objects.filter(person__in=objs)}
+        protected = [*stories, *(entry for entry in protected if entry not in bylines)]
+        return deleted, counts, perms_needed, protected
+
+    def _refusal(self, obj, story):
+        bylined = isinstance(obj, Person) and story.bylines.filter(person=obj).exists()
+        return format_html(
+            '<a href="{}">{}</a> ({}): {} {}',
+            reverse("admin:articles_article_change", args=[story.pk]),
+            story.headline,
+            story.state.label.lower(),
+            "byline of" if bylined else "about",
+            obj,
+        )
+
+
+class RoleInline(AutocompleteAdminMixin, admin.TabularInline):
     model = Role
     fk_name = "person"
     extra = 0
@@ -34,7 +69,7 @@ class CountryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(AutocompleteAdminMixin, KeptByStoriesMixin, admin.ModelAdmin):
     list_display = ["name", "description", "country", "user"]
     list_filter = ["country"]
     list_select_related = ["country", "user"]
@@ -50,7 +85,7 @@ class PersonAdmin(admin.ModelAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(AutocompleteAdminMixin, KeptByStoriesMixin, admin.ModelAdmin):
     list_display = ["name", "short_name", "kind", "country", "is_partner", "partner_order"]
     list_filter = ["kind", "is_partner", "country"]
     list_select_related = ["country"]

@@ -1,0 +1,109 @@
+"""The tag admin, in place of taggit's, which listed every tagged object.
+
+taggit's own `TagAdmin` shows each tag with an inline of everything tagged with
+it, so any staff member could read the headline of any draft, and its "Merge
+selected tags" action was offered to anyone who could see the list. Ours keeps
+taggit's list, search and merge (editors only) and shows a tag, in the list,
+the story form's suggestions (the admin autocomplete reads `get_queryset`) and
+its own page, only to someone who may know the stories that use it.
+"""
+
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, Q
+from django.shortcuts import redirect
+from taggit import admin as taggit_admin  # registers taggit's TagAdmin, replaced below
+from taggit.models import Tag, TaggedItem
+
+from . import workflow
+from .images import Image
+from .models import Article
+
+
+def stories_known_to(user, stories=None):
+    """The stories `user` may know of in the newsroom: those they may open, and public ones."""
+    stories = Article.objects.all() if stories is None else stories
+    if workflow.is_editor(user):
+        return stories
+    may_open = workflow.stories_visible_to(user).values("pk")
+    public = Article.objects.published().values("pk")
+    return stories.filter(Q(pk__in=may_open) | Q(pk__in=public))
+
+
+def used_on(objects):
+    """Matches tags used on at least one of `objects` (a queryset of one model)."""
+    return Exists(
+        TaggedItem.objects.filter(
+            tag=OuterRef("pk"),
+            content_type=ContentType.objects.get_for_model(objects.model),
+            object_id__in=objects.values("pk"),
+        )
+    )
+
+
+def tags_visible_to(user, tags=None):
+    """The tags `user` may see: editors all; others those on stories they may know of
+    (`stories_known_to`) or, with the image library, on its pictures.
+
+    A tag used only on someone else's draft stays hidden: its name alone could
+    give the story away.
+    """
+    tags = Tag.objects.all() if tags is None else tags
+    if workflow.is_editor(user):
+        return tags
+    visible = Q(used_on(stories_known_to(user)))
+    if user.has_perm("articles.view_image"):
+        visible |= Q(used_on(Image.objects.all()))
+    return tags.filter(visible)
+
+
+admin.site.unregister(Tag)
+
+
+@admin.register(Tag)
+class TagAdmin(taggit_admin.TagAdmin):
+    inlines = []
+    fields = ["name", "slug"]
+    change_form_template = "admin/taggit/tag/change_form.html"
+    actions = ["render_tag_form"]
+
+    def get_queryset(self, request):
+        return tags_visible_to(request.user, super().get_queryset(request))
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        tag = self.get_object(request, unquote(object_id))
+        if tag is not None:
+            extra_context = {**(extra_context or {}), "usage": self.usage(request, tag)}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def usage(self, request, tag):
+        """The stories (newest first) and pictures using `tag` that this user may know of."""
+        stories = stories_known_to(request.user, Article.objects.filter(tags=tag))
+        may_open = set(
+            workflow.stories_visible_to(request.user, stories).values_list("pk", flat=True)
+        )
+        pictures = Image.objects.none()
+        if request.user.has_perm("articles.view_image"):
+            pictures = Image.objects.filter(tags=tag).order_by("-pk")
+        return {
+            "stories": [
+                (story, story.pk in may_open) for story in stories.newest_first()[:100]
+            ],
+            "pictures": list(pictures[:100]),
+        }
+
+    # Merging rewrites other people's stories' tags: editors only.
+
+    @admin.action(description="Merge selected tags", permissions=["change"])
+    def render_tag_form(self, request, queryset):
+        return super().render_tag_form(request, queryset)
+
+    def merge_tags_view(self, request):
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        if not request.session.get("selected_tag_ids"):
+            self.message_user(request, "Select the tags to merge first.", messages.WARNING)
+            return redirect("admin:taggit_tag_changelist")
+        return super().merge_tags_view(request)
