@@ -26,6 +26,9 @@ admin.site.unregister(User)
 class UserAdmin(auth_admin.UserAdmin):
     list_display = [*auth_admin.UserAdmin.list_display, "is_active"]
     actions = ["deactivate_users"]
+    # Set by Django, never typed: as form fields they lost their microseconds
+    # on every save (the widgets show whole seconds), changing an unchanged user.
+    readonly_fields = ["last_login", "date_joined"]
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "is_active":

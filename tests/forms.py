@@ -108,3 +108,12 @@ def text_inputs(form) -> list:
         if element.tag == "textarea"
         or (element.tag == "input" and (element.get("type") or "text").lower() == "text")
     ]
+
+
+def opened_form(client, url) -> dict[str, list[str]]:
+    """GET the admin change form at `url`: what pressing Save would post, unchanged."""
+    response = client.get(url)
+    assert response.status_code == 200, response.status_code
+    form = main_form(response.content.decode())
+    assert form is not None, f"no form at {url}"
+    return {**as_post(form_values(form)), "_save": ["Save"]}
