@@ -21,7 +21,7 @@ from newsroom.site import absolute
 from people.models import Country, Organisation, Person
 
 from .models import Article, Section
-from .renditions import CONTENT_TYPES, JPEG, get_rendition, social_card_spec
+from .images.renditions import CONTENT_TYPES, JPEG, get_rendition, social_card_spec
 
 FEED_SIZE = 50
 # Feed readers poll; five minutes of shared caching spares the database.

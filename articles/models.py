@@ -13,8 +13,9 @@ from newsroom.slugs import unique_slug
 from people.mentions import link_first_mentions
 from people.models import Country, Organisation, Person
 
-from .images import Image, publication_problems
-from .renditions import Rendition  # noqa: F401  (registers the model)
+from .body import body_reference, publication_problems
+from .images.models import Image
+from .images.renditions import get_rendition, social_card_spec
 from .sanitize import clean_body
 
 # What the body editor offers; the server-side sanitiser stays the authority.
@@ -32,7 +33,7 @@ BODY_EDITOR_EXTENSIONS = {
     "HorizontalRule": True,
     "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto"]},
     # "Browse…" in the figure dialog opens the image library's picker.
-    "Figure": {"pickerUrl": reverse_lazy("admin:articles_image_picker")},
+    "Figure": {"pickerUrl": reverse_lazy("admin:images_image_picker")},
     "Caption": True,
     "Image": True,
 }
@@ -124,10 +125,6 @@ class ArticleQuerySet(models.QuerySet):
             Prefetch("bylines", queryset=Byline.objects.select_related("person"))
         )
 
-    def on_front_page(self):
-        """Stories an editor placed on the home page, lead (position 1) first."""
-        return self.filter(home_position__isnull=False).order_by("home_position", "-pk")
-
     def front_page_first(self):
         """Editor-placed stories in their home page order, then the newest."""
         return self.order_by(
@@ -158,6 +155,10 @@ class ArticleQuerySet(models.QuerySet):
             latest=Max(Greatest("updated_at", "published_at")), count=Count("pk")
         )
         return found["latest"], found["count"]
+
+    def showing(self, image):
+        """Stories that show a library picture: as lead image or as a figure in the body."""
+        return self.filter(Q(lead_image=image) | Q(body__contains=body_reference(image.pk)))
 
     def for_listing(self):
         """What a story card needs, in a constant number of queries."""
@@ -399,8 +400,6 @@ class Article(models.Model):
         """Absolute URL of the lead image's 1200×630 social card, or ""."""
         if self.lead_image is None:
             return ""
-        from .renditions import get_rendition, social_card_spec
-
         url = get_rendition(self.lead_image, social_card_spec(self.lead_image)).url
         return absolute(url)
 

@@ -25,9 +25,10 @@ from taggit.models import Tag
 from newsroom.site import absolute
 from people.models import Country, Organisation, Person
 
-from .images import Image
+from .images.models import Image
 from .models import Article, Section
-from .renditions import EXTENSIONS, body_figures, fallback_format
+from .body import body_figures
+from .images.renditions import EXTENSIONS, fallback_format
 
 # Crawlers come back often enough; news crawlers every few minutes.
 SITEMAP_MAX_AGE = 60 * 60

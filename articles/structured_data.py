@@ -22,7 +22,7 @@ from PIL import Image as PILImage
 from newsroom.site import absolute
 
 from .models import Correction, TypeOfWork
-from .renditions import get_rendition, structured_data_specs
+from .images.renditions import get_rendition, structured_data_specs
 
 CONTEXT = "https://schema.org"
 

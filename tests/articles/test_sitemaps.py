@@ -357,7 +357,7 @@ def test_a_tag_only_on_a_library_image_is_not_a_topic_page(client, newsroom):
     from django.contrib.contenttypes.models import ContentType
     from taggit.models import Tag, TaggedItem
 
-    from articles.images import Image
+    from articles.images.models import Image
 
     TaggedItem.objects.create(
         tag=Tag.objects.create(name="picture-desk-only", slug="picture-desk-only"),
