@@ -234,7 +234,7 @@ class AuthorFeed(StoryFeed):
     name = "author"
 
     def get_object(self, request, slug):
-        return get_object_or_404(Person, slug=slug, user__isnull=False)
+        return get_object_or_404(Person.objects.authors(), slug=slug)
 
     def stories(self, person):
         return Article.objects.by(person)

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
@@ -11,7 +13,7 @@ from taggit.managers import TaggableManager
 from newsroom.site import absolute
 from newsroom.slugs import unique_slug
 from people.mentions import link_first_mentions
-from people.models import Country, Organisation, Person
+from people.models import Country, Organisation, Person, Role
 
 from .body import body_reference, publication_problems
 from .images.models import Image
@@ -87,6 +89,19 @@ class ArticleQuerySet(models.QuerySet):
         at = at or timezone.now()
         return self.filter(status=Status.PUBLISHED, published_at__lte=at)
 
+    def scheduled(self, at=None):
+        """Published stories whose publication time is still ahead at `at` (default: now).
+
+        They go public on time with nothing running (`published()`).
+        """
+        at = at or timezone.now()
+        return self.filter(status=Status.PUBLISHED, published_at__gt=at)
+
+    def started_or_bylined_by(self, user):
+        """The stories `user` started or has a byline on: theirs, in the newsroom's words."""
+        bylined = Byline.objects.filter(article=OuterRef("pk"), person__user=user)
+        return self.filter(Q(created_by=user) | Q(Exists(bylined)))
+
     def on_the_record(self):
         """Stories that are, were or will be public: published (scheduled included),
         withdrawn, or returned to draft after going live.
@@ -160,6 +175,22 @@ class ArticleQuerySet(models.QuerySet):
         """Stories that show a library picture: as lead image or as a figure in the body."""
         return self.filter(Q(lead_image=image) | Q(body__contains=body_reference(image.pk)))
 
+    def for_story_page(self):
+        """What the story template shows, in a constant number of queries."""
+        return self.select_related("section", "lead_image").with_bylines().prefetch_related(
+            "lead_image__renditions",
+            "tags",
+            "organisations",
+            "countries",
+            "corrections",
+            Prefetch(
+                "people",
+                queryset=Person.objects.prefetch_related(
+                    Prefetch("roles", queryset=Role.objects.select_related("organisation"))
+                ),
+            ),
+        )
+
     def for_listing(self):
         """What a story card needs, in a constant number of queries."""
         return (
@@ -168,6 +199,10 @@ class ArticleQuerySet(models.QuerySet):
             .with_bylines()
         )
 
+
+# Saves within a minute of publishing are part of publishing the story, not an
+# update readers should be told about.
+PUBLISHING_GRACE = timedelta(minutes=1)
 
 # Set by the workflow's transitions alone (articles/workflow.py), never by a form,
 # an edit or a restore: restoring old text never publishes or withdraws a story.
@@ -354,6 +389,23 @@ class Article(models.Model):
         return reverse(
             "articles:detail",
             kwargs={"year": day.year, "month": day.month, "day": day.day, "slug": self.slug},
+        )
+
+    def is_scheduled(self, at=None):
+        """Matches `Article.objects.scheduled()`."""
+        at = at or timezone.now()
+        return (
+            self.status == Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at > at
+        )
+
+    @property
+    def was_updated(self) -> bool:
+        """Saved again after it went live: saves within PUBLISHING_GRACE are part of publishing."""
+        return (
+            self.published_at is not None
+            and self.updated_at - self.published_at > PUBLISHING_GRACE
         )
 
     def is_published(self, at=None):

@@ -206,10 +206,10 @@ SITEMAPS = {
     "tags": topic_sitemap(
         Tag.objects.all(), "article", lambda tag: reverse("articles:tag", args=[tag.slug])
     ),
-    "people": topic_sitemap(Person.objects.filter(user__isnull=True), "articles"),
+    "people": topic_sitemap(Person.objects.not_authors(), "articles"),
     "organisations": topic_sitemap(Organisation.objects.all(), "articles"),
     "countries": topic_sitemap(Country.objects.all(), "articles"),
-    "authors": topic_sitemap(Person.objects.filter(user__isnull=False), "bylines__article"),
+    "authors": topic_sitemap(Person.objects.authors(), "bylines__article"),
 }
 
 

@@ -84,6 +84,17 @@ class Country(KnownAs):
         return self.code.code.lower()
 
 
+class PersonQuerySet(models.QuerySet):
+    def authors(self):
+        """Our own journalists: people with a staff account, whose bylines link to
+        their author page. Matches `Person.is_staff_author`."""
+        return self.filter(user__isnull=False)
+
+    def not_authors(self):
+        """People stories are about who are not our own journalists."""
+        return self.filter(user__isnull=True)
+
+
 class Person(KnownAs):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, unique=True, blank=True)
@@ -103,6 +114,8 @@ class Person(KnownAs):
         related_name="person",
         help_text="For our own journalists: their staff account, so bylines link to them.",
     )
+
+    objects = PersonQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -124,6 +137,7 @@ class Person(KnownAs):
 
     @property
     def is_staff_author(self):
+        """Matches `Person.objects.authors()`."""
         return self.user_id is not None
 
     def stories_blocking_deletion(self):
