@@ -118,6 +118,18 @@ class ArticleQuerySet(models.QuerySet):
             Q(status__in=[Status.PUBLISHED, Status.WITHDRAWN]) | Q(Exists(went_public))
         )
 
+    def keeping(self, entity):
+        """The stories that keep a person or organisation from being deleted, newest first.
+
+        Stories on the record about it (a published story keeps what it names),
+        and for a person every story with their byline (bylines protect their
+        person). Drafts merely about it lose the link instead.
+        """
+        kept = Q(pk__in=Article.objects.on_the_record().about(entity).values("pk"))
+        if isinstance(entity, Person):
+            kept |= Q(bylines__person=entity)
+        return self.filter(kept).distinct().newest_first()
+
     def newest_first(self):
         # pk breaks ties so pagination is stable when two stories share a time.
         return self.order_by(F("published_at").desc(nulls_last=True), "-pk")

@@ -140,15 +140,6 @@ class Person(KnownAs):
         """Matches `Person.objects.authors()`."""
         return self.user_id is not None
 
-    def stories_blocking_deletion(self):
-        """The stories that keep this person: while there are any, they cannot be deleted.
-
-        Stories with their byline (any state: bylines protect their person), and
-        stories on the record about them (`Article.objects.on_the_record()`): a
-        published story keeps what it names. Drafts merely about them lose the link.
-        """
-        return _stories_naming(self, Q(bylines__person=self))
-
     def roles_on(self, day):
         """The roles this person held on `day` (a date), from prefetched roles."""
         return [role for role in self.roles.all() if role.held_on(day)]
@@ -225,11 +216,6 @@ class Organisation(KnownAs):
     def get_absolute_url(self):
         return reverse("people:organisation", args=[self.slug])
 
-    def stories_blocking_deletion(self):
-        """The stories on the record about this organisation: while there are any, it
-        cannot be deleted. Drafts merely about it lose the link."""
-        return _stories_naming(self)
-
     def clean(self):
         super().clean()
         ancestor, seen = self.parent, set()
@@ -238,15 +224,6 @@ class Organisation(KnownAs):
                 raise ValidationError({"parent": "An organisation cannot be inside itself."})
             seen.add(ancestor.pk)
             ancestor = ancestor.parent
-
-
-def _stories_naming(entity, also=Q()):
-    """Stories on the record about `entity`, or matching `also`, newest first."""
-    # Imported here: articles.models imports this module.
-    from articles.models import Article
-
-    on_record = Article.objects.on_the_record().about(entity).values("pk")
-    return Article.objects.filter(Q(pk__in=on_record) | also).distinct().newest_first()
 
 
 class RoleQuerySet(models.QuerySet):
