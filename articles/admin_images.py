@@ -1,107 +1,31 @@
-"""The image library in the admin: upload, describe, set the focal point, pick for a body."""
+"""The image library's admin, as the story code extends it: "Used in", pictures on
+live stories (articles/pictures.py), and the stories that protect a picture.
+
+Replaces the library's own registration, as articles/admin_tags.py does for
+taggit's tags.
+"""
 
 from contextvars import ContextVar
 
-from django import forms
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
-from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
 from . import pictures, workflow
-from .images import Image, check_upload, discard_file, ingest
-from .renditions import (
-    JPEG,
-    ensure_renditions,
-    get_rendition,
-    refresh_renditions,
-    square_spec,
-    width_specs,
-)
-
-ACCEPT = "image/jpeg,image/png,image/webp,image/gif,image/avif"
+from .images.admin import ImageAdmin, ImageAdminForm, thumbnail_html  # noqa: F401
+from .images.models import Image
+from .models import Article
 
 # "Used in" is a read-only field, which gets the image but not the request; it
 # needs the request to list only the stories the user may know of.
 _request = ContextVar("image_admin_request", default=None)
 
 
-def thumbnail_html(image, size=160):
-    if image is None:
-        return ""
-    rendition = get_rendition(image, square_spec(image, size, JPEG))
-    return format_html(
-        '<img src="{}" width="{}" height="{}" alt="" class="library-thumbnail" loading="lazy">',
-        rendition.url,
-        min(size, 80),
-        min(size, 80),
-    )
-
-
-def editor_preview(image):
-    """A mid-size JPEG for the admin: the focal point picker and the body editor."""
-    specs = width_specs(image, JPEG)
-    return get_rendition(image, specs[min(2, len(specs) - 1)])
-
-
-class ImageAdminForm(forms.ModelForm):
-    # Who is saving: set by ImageAdmin.get_form. Nobody (None) may re-describe
-    # a picture on a live story.
-    user = None
-
-    upload = forms.FileField(
-        label="Picture",
-        widget=forms.FileInput(attrs={"accept": ACCEPT}),
-        help_text="JPEG, PNG, WebP or GIF. Stored without its metadata (location, "
-        "camera) under a name that reveals nothing; caption and credit are read "
-        "from it when you leave them blank.",
-    )
-
-    class Meta:
-        model = Image
-        fields = ["title", "alt_text", "caption", "credit", "source", "tags", "focal_x", "focal_y"]
-        widgets = {
-            "title": forms.TextInput(attrs={"class": "vLargeTextField"}),
-            "alt_text": forms.TextInput(attrs={"class": "vLargeTextField"}),
-            "caption": forms.Textarea(attrs={"class": "vLargeTextField", "rows": 2}),
-            "focal_x": forms.NumberInput(attrs={"step": "0.001", "min": "0", "max": "1"}),
-            "focal_y": forms.NumberInput(attrs={"step": "0.001", "min": "0", "max": "1"}),
-        }
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.checked = None
-        if self.instance.pk:
-            self.fields.pop("upload")
-        else:
-            self.fields["title"].required = False
-            self.fields["title"].help_text += " Left blank, the file's name is used."
-
-    def clean_upload(self):
-        upload = self.cleaned_data["upload"]
-        self.checked = check_upload(upload)
-        return upload
-
-    def clean(self):
-        cleaned = super().clean()
-        if self.checked:
-            for name in ("caption", "credit", "source"):
-                if not cleaned.get(name) and getattr(self.checked, name):
-                    cleaned[name] = getattr(self.checked, name)
-            if not cleaned.get("title"):
-                stem = cleaned["upload"].name.rsplit(".", 1)[0]
-                cleaned["title"] = stem.replace("-", " ").replace("_", " ").strip()[:200] or "Untitled"
-        elif not self.instance.pk and "upload" not in self.errors:
-            self.add_error("upload", "Choose a picture to upload.")
-        if self.instance.pk:
-            self.check_live_stories(cleaned)
-        return cleaned
-
-    def check_live_stories(self, cleaned):
+class StoryImageForm(ImageAdminForm):
+    def check_description(self, cleaned):
         """Published and scheduled stories show this picture: alt text, and editors only."""
-        live = list(self.instance.live_usage())
+        live = list(pictures.live_stories(self.instance))
         if not live:
             return
         if not (cleaned.get("alt_text") or "").strip():
@@ -121,93 +45,12 @@ class ImageAdminForm(forms.ModelForm):
             self.add_error(None, ValidationError(reason, code="editors_only"))
 
 
-class AltTextFilter(admin.SimpleListFilter):
-    title = "alt text"
-    parameter_name = "alt"
+class StoryImageAdmin(ImageAdmin):
+    form = StoryImageForm
+    readonly_fields = [*ImageAdmin.readonly_fields, "usage_list"]
 
-    def lookups(self, request, model_admin):
-        return [("missing", "Missing"), ("present", "Written")]
-
-    def queryset(self, request, queryset):
-        if self.value() == "missing":
-            return queryset.filter(alt_text="")
-        if self.value() == "present":
-            return queryset.exclude(alt_text="")
-        return queryset
-
-
-class ImageTagFilter(admin.SimpleListFilter):
-    title = "tag"
-    parameter_name = "tag"
-
-    def lookups(self, request, model_admin):
-        from taggit.models import Tag
-
-        tags = Tag.objects.filter(taggit_taggeditem_items__content_type__model="image")
-        return [(tag.slug, tag.name) for tag in tags.distinct().order_by("name")[:200]]
-
-    def queryset(self, request, queryset):
-        if self.value():
-            return queryset.filter(tags__slug=self.value())
-        return queryset
-
-
-@admin.register(Image)
-class ImageAdmin(admin.ModelAdmin):
-    form = ImageAdminForm
-    list_display = ["thumbnail", "title", "credit", "has_alt_text", "dimensions", "uploaded_at"]
-    list_display_links = ["thumbnail", "title"]
-    list_filter = [AltTextFilter, ImageTagFilter, "uploaded_at"]
-    search_fields = ["title", "alt_text", "caption", "credit", "source", "tags__name"]
-    date_hierarchy = "uploaded_at"
-    list_per_page = 50
-    view_on_site = False  # the library is newsroom-only
-    readonly_fields = ["focal_point_picker", "dimensions", "usage_list", "uploaded_by", "uploaded_at"]
-
-    class Media:
-        css = {"all": ["articles/admin/image-library.css"]}
-        js = ["articles/admin/focal-point.js"]
-
-    def get_fieldsets(self, request, obj=None):
-        about = ["title", "alt_text", "caption", "credit", "source", "tags"]
-        if obj is None:
-            return [(None, {"fields": ["upload", *about]})]
-        return [
-            (None, {"fields": ["focal_point_picker", *about]}),
-            ("Focal point", {"fields": ["focal_x", "focal_y"], "classes": ["collapse"]}),
-            ("Used in", {"fields": ["usage_list"]}),
-            ("File", {"fields": ["dimensions", "uploaded_by", "uploaded_at"]}),
-        ]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("renditions")
-
-    @admin.display(description="")
-    def thumbnail(self, image):
-        return thumbnail_html(image)
-
-    @admin.display(description="alt text", boolean=True)
-    def has_alt_text(self, image):
-        return bool(image.alt_text.strip())
-
-    @admin.display(description="size")
-    def dimensions(self, image):
-        return f"{image.width} × {image.height} px"
-
-    @admin.display(description="Picture")
-    def focal_point_picker(self, image):
-        preview = editor_preview(image)
-        return format_html(
-            '<div class="focal-point" data-focal-x="id_focal_x" data-focal-y="id_focal_y">'
-            '<img src="{}" width="{}" height="{}" alt="{}" class="focal-point__image">'
-            '<span class="focal-point__marker" aria-hidden="true"></span></div>'
-            '<p class="help">Click the most important point of the picture: crops '
-            "(social card, squares) keep it in view.</p>",
-            preview.url,
-            preview.width,
-            preview.height,
-            image.alt_text,
-        )
+    def usage_fieldsets(self):
+        return [("Used in", {"fields": ["usage_list"]})]
 
     @admin.display(description="Stories")
     def usage_list(self, image):
@@ -220,7 +63,9 @@ class ImageAdmin(admin.ModelAdmin):
                 return "Not used in any story."
             return "Not used in any story you can see."
         openable = set(
-            workflow.stories_visible_to(user, image.usage()).values_list("pk", flat=True)
+            workflow.stories_visible_to(user, Article.objects.showing(image)).values_list(
+                "pk", flat=True
+            )
         )
 
         def link(story):
@@ -237,11 +82,6 @@ class ImageAdmin(admin.ModelAdmin):
             ),
         )
 
-    def get_form(self, request, obj=None, **kwargs):
-        form = super().get_form(request, obj, **kwargs)
-        # The form's checks depend on who saves (pictures on live stories).
-        return type(form.__name__, (form,), {"user": request.user})
-
     def changeform_view(self, request, *args, **kwargs):
         token = _request.set(request)
         try:
@@ -253,64 +93,26 @@ class ImageAdmin(admin.ModelAdmin):
         finally:
             _request.reset(token)
 
-    def save_model(self, request, obj, form, change):
-        if not change:
-            obj.uploaded_by = request.user
-            pixels = ingest(form.checked, obj)
-            try:
-                super().save_model(request, obj, form, change)
-                ensure_renditions(obj, pixels)
-            except BaseException:
-                discard_file(obj)
-                raise
-            return
+    def save_description(self, request, image):
         # Checked again under lock, and recorded on live stories (articles/pictures.py).
-        pictures.save_picture(obj, by=request.user)
-        if {"focal_x", "focal_y"} & set(form.changed_data):
-            refresh_renditions(obj)
+        pictures.save_picture(image, by=request.user)
 
     def get_deleted_objects(self, objs, request):
         deleted, counts, perms_needed, _ = super().get_deleted_objects(objs, request)
         # Only stories protect a picture: PROTECT on lead images, and body figures
-        # (references in text). `usage()` finds both, so the list is built here,
+        # (references in text). `showing()` finds both, so the list is built here,
         # naming only the stories the user may know of.
         protected = []
         for image in objs:
             known = list(pictures.usage_visible_to(request.user, image))
             protected += [f"Story: {story} (uses “{image}”)" for story in known]
-            if image.usage().exclude(pk__in=[story.pk for story in known]).exists():
+            others = Article.objects.showing(image).exclude(pk__in=[story.pk for story in known])
+            if others.exists():
                 # Deletion must still be refused; how many, and which, stays unsaid.
-                others = "Other stories" if known else "Stories"
-                protected.append(f"{others} you cannot open use “{image}”.")
+                label = "Other stories" if known else "Stories"
+                protected.append(f"{label} you cannot open use “{image}”.")
         return deleted, counts, perms_needed, protected
 
-    def get_urls(self):
-        return [
-            path("picker/", self.admin_site.admin_view(self.picker_view), name="articles_image_picker"),
-            *super().get_urls(),
-        ]
 
-    def picker_view(self, request):
-        """The body editor's "Browse…" window: choose a library picture for a figure."""
-        if not self.has_view_permission(request):
-            raise PermissionDenied
-        images = Image.objects.prefetch_related("renditions")
-        term = request.GET.get("q", "").strip()
-        if term:
-            images = images.search(term)
-        page = Paginator(images, 40).get_page(request.GET.get("page"))
-        choices = [(image, editor_preview(image), thumbnail_html(image)) for image in page]
-        return TemplateResponse(
-            request,
-            "admin/articles/image/picker.html",
-            {
-                **self.admin_site.each_context(request),
-                "title": "Choose a picture",
-                "choices": choices,
-                "page": page,
-                "term": term,
-                "func_num": request.GET.get("CKEditorFuncNum", ""),
-                "opts": self.model._meta,
-                "is_popup": True,
-            },
-        )
+admin.site.unregister(Image)
+admin.site.register(Image, StoryImageAdmin)

@@ -18,7 +18,7 @@ from taggit import admin as taggit_admin  # registers taggit's TagAdmin, replace
 from taggit.models import Tag, TaggedItem
 
 from . import workflow
-from .images import Image
+from .images.models import Image
 from .models import Article
 
 
@@ -54,7 +54,7 @@ def tags_visible_to(user, tags=None):
     if workflow.is_editor(user):
         return tags
     visible = Q(used_on(stories_known_to(user)))
-    if user.has_perm("articles.view_image"):
+    if user.has_perm("images.view_image"):
         visible |= Q(used_on(Image.objects.all()))
     return tags.filter(visible)
 
@@ -85,7 +85,7 @@ class TagAdmin(taggit_admin.TagAdmin):
             workflow.stories_visible_to(request.user, stories).values_list("pk", flat=True)
         )
         pictures = Image.objects.none()
-        if request.user.has_perm("articles.view_image"):
+        if request.user.has_perm("images.view_image"):
             pictures = Image.objects.filter(tags=tag).order_by("-pk")
         return {
             "stories": [

@@ -53,7 +53,7 @@ class StateListFilter(admin.SimpleListFilter):
         now = timezone.now()
         value = self.value()
         if value == State.SCHEDULED:
-            return queryset.filter(status=State.PUBLISHED, published_at__gt=now)
+            return queryset.scheduled(at=now)
         if value == State.PUBLISHED:
             return queryset.published(at=now)
         if value in State.values:
@@ -185,12 +185,7 @@ class WorkflowViews:
 
     def preview_view(self, request, pk):
         article = self._story(request, pk)
-        article = (
-            Article.objects.select_related("section")
-            .with_bylines()
-            .prefetch_related("tags", "people", "organisations", "countries", "corrections")
-            .get(pk=article.pk)
-        )
+        article = Article.objects.for_story_page().get(pk=article.pk)
         return previews.render_preview(request, article)
 
     def share_view(self, request, pk):

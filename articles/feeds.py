@@ -21,7 +21,7 @@ from newsroom.site import absolute
 from people.models import Country, Organisation, Person
 
 from .models import Article, Section
-from .renditions import CONTENT_TYPES, JPEG, get_rendition, social_card_spec
+from .images.renditions import CONTENT_TYPES, JPEG, get_rendition, social_card_spec
 
 FEED_SIZE = 50
 # Feed readers poll; five minutes of shared caching spares the database.
@@ -234,7 +234,7 @@ class AuthorFeed(StoryFeed):
     name = "author"
 
     def get_object(self, request, slug):
-        return get_object_or_404(Person, slug=slug, user__isnull=False)
+        return get_object_or_404(Person.objects.authors(), slug=slug)
 
     def stories(self, person):
         return Article.objects.by(person)

@@ -3,7 +3,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from taggit.forms import TagWidget
 
-from .images import publication_problems
+from .body import publication_problems
 from .models import Article, Status
 from .revisions import EditConflict
 from .sanitize import clean_body

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
@@ -11,10 +13,11 @@ from taggit.managers import TaggableManager
 from newsroom.site import absolute
 from newsroom.slugs import unique_slug
 from people.mentions import link_first_mentions
-from people.models import Country, Organisation, Person
+from people.models import Country, Organisation, Person, Role
 
-from .images import Image, publication_problems
-from .renditions import Rendition  # noqa: F401  (registers the model)
+from .body import body_reference, publication_problems
+from .images.models import Image
+from .images.renditions import get_rendition, social_card_spec
 from .sanitize import clean_body
 
 # What the body editor offers; the server-side sanitiser stays the authority.
@@ -32,7 +35,7 @@ BODY_EDITOR_EXTENSIONS = {
     "HorizontalRule": True,
     "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto"]},
     # "Browse…" in the figure dialog opens the image library's picker.
-    "Figure": {"pickerUrl": reverse_lazy("admin:articles_image_picker")},
+    "Figure": {"pickerUrl": reverse_lazy("admin:images_image_picker")},
     "Caption": True,
     "Image": True,
 }
@@ -86,6 +89,19 @@ class ArticleQuerySet(models.QuerySet):
         at = at or timezone.now()
         return self.filter(status=Status.PUBLISHED, published_at__lte=at)
 
+    def scheduled(self, at=None):
+        """Published stories whose publication time is still ahead at `at` (default: now).
+
+        They go public on time with nothing running (`published()`).
+        """
+        at = at or timezone.now()
+        return self.filter(status=Status.PUBLISHED, published_at__gt=at)
+
+    def started_or_bylined_by(self, user):
+        """The stories `user` started or has a byline on: theirs, in the newsroom's words."""
+        bylined = Byline.objects.filter(article=OuterRef("pk"), person__user=user)
+        return self.filter(Q(created_by=user) | Q(Exists(bylined)))
+
     def on_the_record(self):
         """Stories that are, were or will be public: published (scheduled included),
         withdrawn, or returned to draft after going live.
@@ -101,6 +117,18 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(
             Q(status__in=[Status.PUBLISHED, Status.WITHDRAWN]) | Q(Exists(went_public))
         )
+
+    def keeping(self, entity):
+        """The stories that keep a person or organisation from being deleted, newest first.
+
+        Stories on the record about it (a published story keeps what it names),
+        and for a person every story with their byline (bylines protect their
+        person). Drafts merely about it lose the link instead.
+        """
+        kept = Q(pk__in=Article.objects.on_the_record().about(entity).values("pk"))
+        if isinstance(entity, Person):
+            kept |= Q(bylines__person=entity)
+        return self.filter(kept).distinct().newest_first()
 
     def newest_first(self):
         # pk breaks ties so pagination is stable when two stories share a time.
@@ -123,10 +151,6 @@ class ArticleQuerySet(models.QuerySet):
         return self.prefetch_related(
             Prefetch("bylines", queryset=Byline.objects.select_related("person"))
         )
-
-    def on_front_page(self):
-        """Stories an editor placed on the home page, lead (position 1) first."""
-        return self.filter(home_position__isnull=False).order_by("home_position", "-pk")
 
     def front_page_first(self):
         """Editor-placed stories in their home page order, then the newest."""
@@ -159,6 +183,26 @@ class ArticleQuerySet(models.QuerySet):
         )
         return found["latest"], found["count"]
 
+    def showing(self, image):
+        """Stories that show a library picture: as lead image or as a figure in the body."""
+        return self.filter(Q(lead_image=image) | Q(body__contains=body_reference(image.pk)))
+
+    def for_story_page(self):
+        """What the story template shows, in a constant number of queries."""
+        return self.select_related("section", "lead_image").with_bylines().prefetch_related(
+            "lead_image__renditions",
+            "tags",
+            "organisations",
+            "countries",
+            "corrections",
+            Prefetch(
+                "people",
+                queryset=Person.objects.prefetch_related(
+                    Prefetch("roles", queryset=Role.objects.select_related("organisation"))
+                ),
+            ),
+        )
+
     def for_listing(self):
         """What a story card needs, in a constant number of queries."""
         return (
@@ -167,6 +211,10 @@ class ArticleQuerySet(models.QuerySet):
             .with_bylines()
         )
 
+
+# Saves within a minute of publishing are part of publishing the story, not an
+# update readers should be told about.
+PUBLISHING_GRACE = timedelta(minutes=1)
 
 # Set by the workflow's transitions alone (articles/workflow.py), never by a form,
 # an edit or a restore: restoring old text never publishes or withdraws a story.
@@ -355,6 +403,23 @@ class Article(models.Model):
             kwargs={"year": day.year, "month": day.month, "day": day.day, "slug": self.slug},
         )
 
+    def is_scheduled(self, at=None):
+        """Matches `Article.objects.scheduled()`."""
+        at = at or timezone.now()
+        return (
+            self.status == Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at > at
+        )
+
+    @property
+    def was_updated(self) -> bool:
+        """Saved again after it went live: saves within PUBLISHING_GRACE are part of publishing."""
+        return (
+            self.published_at is not None
+            and self.updated_at - self.published_at > PUBLISHING_GRACE
+        )
+
     def is_published(self, at=None):
         """Matches `Article.objects.published()`."""
         at = at or timezone.now()
@@ -399,8 +464,6 @@ class Article(models.Model):
         """Absolute URL of the lead image's 1200×630 social card, or ""."""
         if self.lead_image is None:
             return ""
-        from .renditions import get_rendition, social_card_spec
-
         url = get_rendition(self.lead_image, social_card_spec(self.lead_image)).url
         return absolute(url)
 

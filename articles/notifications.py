@@ -16,6 +16,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from newsroom.site import absolute
+
 from .models import ArticleEvent
 
 logger = logging.getLogger(__name__)
@@ -40,7 +42,7 @@ def authors(article):
 
 
 def _admin_url(article):
-    return settings.NEWSROOM_SITE_URL + reverse("admin:articles_article_change", args=[article.pk])
+    return absolute(reverse("admin:articles_article_change", args=[article.pk]))
 
 
 def _message(event):
@@ -70,7 +72,7 @@ def _message(event):
             f"{when:%d %B %Y at %H:%M} ({when.tzname()}).\n\n{link}\n",
         )
     if event.action in (Action.PUBLISH, Action.WENT_LIVE):
-        public = settings.NEWSROOM_SITE_URL + article.get_absolute_url()
+        public = absolute(article.get_absolute_url())
         return (
             authors(article),
             f"Published: {article.headline}",

@@ -15,8 +15,8 @@ from django.db.models import Q
 from django.utils.text import capfirst, get_text_list
 
 from . import workflow
-from .images import Image
-from .models import Article, ArticleEvent
+from .images.models import Image
+from .models import Article, ArticleEvent, Status
 
 # What readers see of a library picture, in the newsroom's words. The two
 # focal point fields are one thing to a journalist.
@@ -64,13 +64,18 @@ def reader_changes(before: dict, after: dict) -> list[Change]:
     return changes
 
 
+def live_stories(image: Image):
+    """Published stories that show `image`, scheduled ones included: they will."""
+    return Article.objects.showing(image).filter(status=Status.PUBLISHED)
+
+
 def usage_visible_to(user, image: Image):
     """The stories showing `image` that `user` may know of: any they may open, and public ones.
 
     Everything else (other people's drafts, scheduled stories, withdrawn ones)
     stays unnamed and uncounted: "Used in" must not confirm that a story exists.
     """
-    stories = image.usage()
+    stories = Article.objects.showing(image)
     if workflow.is_editor(user):
         return stories
     return stories.filter(
@@ -81,7 +86,7 @@ def usage_visible_to(user, image: Image):
 
 def live_stories_named(user, image: Image, live=None) -> str:
     """The published and scheduled stories showing `image`, as `user` may hear of them."""
-    live = list(image.live_usage() if live is None else live)
+    live = list(live_stories(image) if live is None else live)
     known = set(usage_visible_to(user, image).values_list("pk", flat=True))
     names = [f"“{story}”" for story in live if story.pk in known]
     if len(names) < len(live):
@@ -93,7 +98,7 @@ def refusal(user, image: Image, changes: list[Change], live=None) -> str | None:
     """Why `user` may not make `changes` to `image`, or None if they may."""
     if not changes or workflow.is_editor(user):
         return None
-    live = list(image.live_usage() if live is None else live)
+    live = list(live_stories(image) if live is None else live)
     if not live:
         return None
     what = get_text_list([change.label for change in changes], "and")
@@ -127,7 +132,7 @@ def save_picture(image: Image, *, by) -> list[ArticleEvent]:
     with transaction.atomic():
         stored = Image.objects.select_for_update().get(pk=image.pk)
         changes = reader_changes(described(stored), described(image))
-        live = list(image.live_usage()) if changes else []
+        live = list(live_stories(image)) if changes else []
         if reason := refusal(by, image, changes, live):
             raise workflow.PermissionRefused(reason)
         image.save()

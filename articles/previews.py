@@ -17,6 +17,8 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 
+from newsroom.site import absolute
+
 from . import workflow
 from .models import Article, ArticleEvent, PreviewLink, Status
 
@@ -63,7 +65,7 @@ def token_for(link: PreviewLink) -> str:
 
 
 def share_url(link: PreviewLink) -> str:
-    return settings.NEWSROOM_SITE_URL + reverse("articles:shared-preview", args=[token_for(link)])
+    return absolute(reverse("articles:shared-preview", args=[token_for(link)]))
 
 
 def expires_at(link: PreviewLink):
@@ -109,10 +111,5 @@ def shared_preview(request, token):
         return redirect(article)
     if article.status == Status.WITHDRAWN:
         raise Http404("This story was withdrawn.")
-    article = (
-        Article.objects.select_related("section")
-        .with_bylines()
-        .prefetch_related("tags", "people", "organisations", "countries", "corrections")
-        .get(pk=article.pk)
-    )
+    article = Article.objects.for_story_page().get(pk=article.pk)
     return render_preview(request, article, label="Shared preview")

@@ -102,7 +102,35 @@ def document_for(story: Article) -> SearchDocument:
 
 
 def index_stories(ids) -> None:
-    """Write (or rewrite) the search documents of the stories `ids`."""
+    """Re-index the stories `ids` once the transaction commits, each story once.
+
+    A save of a story with its relations fires many signals (the row, each
+    link, each byline); they all land here, and the documents are written once
+    per story, after commit, from what was committed. A rolled-back transaction
+    indexes nothing (its stories are re-read at the next commit, harmlessly).
+    Outside a transaction the documents are written at once.
+    """
+    pending = connection.__dict__.setdefault("_newsroom_search_pending", set())
+    pending.update(pk for pk in ids if pk is not None)
+    if pending:
+        # One callback per call, not per transaction: a callback registered in
+        # a savepoint that rolls back is dropped, the set of ids is not.
+        after_commit(_write_pending)
+
+
+def after_commit(callback) -> None:
+    """`transaction.on_commit`; tests whose transaction never commits replace it."""
+    transaction.on_commit(callback)
+
+
+def _write_pending() -> None:
+    ids = connection.__dict__.pop("_newsroom_search_pending", None)
+    if ids:
+        write_documents(sorted(ids))
+
+
+def write_documents(ids) -> None:
+    """Write (or rewrite) the search documents of the stories `ids`, now."""
     ids = list(ids)
     for start in range(0, len(ids), BATCH_SIZE):
         batch = ids[start : start + BATCH_SIZE]
@@ -153,7 +181,7 @@ def rebuild_index() -> int:
     """Rebuild every search document; returns how many stories are indexed."""
     ids = list(Article.objects.order_by("pk").values_list("pk", flat=True))
     SearchDocument.objects.exclude(pk__in=ids).delete()
-    index_stories(ids)
+    write_documents(ids)
     with connection.cursor() as cursor:
         if _is_postgresql():
             # Without fresh statistics the planner may scan the table for a

@@ -25,9 +25,10 @@ from taggit.models import Tag
 from newsroom.site import absolute
 from people.models import Country, Organisation, Person
 
-from .images import Image
+from .images.models import Image
 from .models import Article, Section
-from .renditions import EXTENSIONS, body_figures, fallback_format
+from .body import body_figures
+from .images.renditions import EXTENSIONS, fallback_format
 
 # Crawlers come back often enough; news crawlers every few minutes.
 SITEMAP_MAX_AGE = 60 * 60
@@ -205,10 +206,10 @@ SITEMAPS = {
     "tags": topic_sitemap(
         Tag.objects.all(), "article", lambda tag: reverse("articles:tag", args=[tag.slug])
     ),
-    "people": topic_sitemap(Person.objects.filter(user__isnull=True), "articles"),
+    "people": topic_sitemap(Person.objects.not_authors(), "articles"),
     "organisations": topic_sitemap(Organisation.objects.all(), "articles"),
     "countries": topic_sitemap(Country.objects.all(), "articles"),
-    "authors": topic_sitemap(Person.objects.filter(user__isnull=False), "bylines__article"),
+    "authors": topic_sitemap(Person.objects.authors(), "bylines__article"),
 }
 
 

@@ -22,7 +22,7 @@ from PIL import Image as PILImage
 from newsroom.site import absolute
 
 from .models import Correction, TypeOfWork
-from .renditions import get_rendition, structured_data_specs
+from .images.renditions import get_rendition, structured_data_specs
 
 CONTEXT = "https://schema.org"
 
@@ -41,10 +41,6 @@ ARTICLE_TYPES = {
     TypeOfWork.EXPLAINER: "BackgroundNewsArticle",
     TypeOfWork.SPONSORED: "AdvertiserContentArticle",
 }
-
-# Saves within a minute of publishing are part of publishing it (as on the page).
-PUBLISHING_GRACE = timedelta(minutes=1)
-
 
 def iso(moment) -> str:
     """ISO 8601 with the newsroom's UTC offset, to the second."""
@@ -287,7 +283,7 @@ def headline(article) -> str:
 def date_modified(article):
     """The last correction, update or edit after publication; else the publication."""
     moments = [article.published_at]
-    if article.updated_at - article.published_at > PUBLISHING_GRACE:
+    if article.was_updated:
         moments.append(article.updated_at)
     moments += [correction.created_at for correction in article.corrections.all()]
     return max(moments)

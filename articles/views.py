@@ -1,8 +1,6 @@
-from datetime import timedelta
 from itertools import groupby
 
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -10,8 +8,6 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
-
-from people.models import Person, Role
 
 from . import search as search_engine
 from .forms import SearchForm
@@ -48,24 +44,7 @@ class ArticleDetailView(DetailView):
     context_object_name = "article"
 
     def get_queryset(self):
-        return (
-            Article.objects.published()
-            .select_related("section", "lead_image")
-            .with_bylines()
-            .prefetch_related(
-                "lead_image__renditions",
-                "tags",
-                "organisations",
-                "countries",
-                "corrections",
-                Prefetch(
-                    "people",
-                    queryset=Person.objects.prefetch_related(
-                        Prefetch("roles", queryset=Role.objects.select_related("organisation"))
-                    ),
-                ),
-            )
-        )
+        return Article.objects.published().for_story_page()
 
     def get(self, request, *args, **kwargs):
         try:
@@ -118,8 +97,7 @@ class ArticleDetailView(DetailView):
                 (person, person.roles_on(published_on)) for person in article.people.all()
             ],
             related_articles=related_stories(article),
-            # Saves within a minute of publishing are part of publishing it.
-            was_updated=article.updated_at - article.published_at > timedelta(minutes=1),
+            was_updated=article.was_updated,
             **kwargs,
         )
 

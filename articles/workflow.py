@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 
-import django.dispatch
 from django.contrib.auth.models import AnonymousUser
 from django.db import models, transaction
 from django.db.models import Exists, OuterRef, Q
@@ -25,10 +24,6 @@ from . import notifications
 from .models import Article, ArticleEvent, Byline, Correction, PreviewLink, Status
 
 Action = ArticleEvent.Action
-
-# Sent after commit when a story becomes visible to readers (publish now, or a
-# scheduled story noticed by `publish_due`): the hook for cache purges and pings.
-story_went_live = django.dispatch.Signal()
 
 
 class TransitionNotAllowed(Exception):
@@ -52,8 +47,7 @@ class State(models.TextChoices):
 def state_of(article: Article, at: datetime | None = None) -> State:
     """The story's state at `at` (default: now); matches `Article.is_published`."""
     if article.status == Status.PUBLISHED:
-        at = at or timezone.now()
-        return State.PUBLISHED if article.is_published(at) else State.SCHEDULED
+        return State.SCHEDULED if article.is_scheduled(at) else State.PUBLISHED
     return State(article.status)
 
 
@@ -74,7 +68,7 @@ def is_author(user, article: Article) -> bool:
         return False
     if article.pk is None or article.created_by_id == user.pk:
         return True
-    return article.bylines.filter(person__user=user).exists()
+    return Article.objects.filter(pk=article.pk).started_or_bylined_by(user).exists()
 
 
 def can_view(user, article: Article) -> bool:
@@ -103,8 +97,7 @@ def stories_visible_to(user, queryset=None):
         return queryset
     if not _is_staff(user) or not user.has_perm("articles.view_article"):
         return queryset.none()
-    bylined = Byline.objects.filter(article=OuterRef("pk"), person__user=user)
-    return queryset.filter(Q(created_by=user) | Q(Exists(bylined)))
+    return queryset.started_or_bylined_by(user)
 
 
 @dataclass(frozen=True)
@@ -248,10 +241,6 @@ def _run(article: Article, name: str, by, change, *, note: str = "", at=None) ->
         # auto_now moves `updated_at` on every transition, corrections included.
         story.save(update_fields={*fields, "updated_at"})
         event = record_event(story, action, by=by, note=note, before=before, at=now)
-        if event.to_state == State.PUBLISHED and before != State.PUBLISHED:
-            transaction.on_commit(
-                partial(story_went_live.send, sender=Article, article=story), robust=True
-            )
     article.refresh_from_db()
     return event
 
@@ -362,13 +351,9 @@ def mark_due_stories_live(at: datetime | None = None) -> list[ArticleEvent]:
             story = Article.objects.select_for_update().get(pk=pk)
             if not story.is_published(at) or _latest_schedule_action(story) != Action.SCHEDULE:
                 continue
-            event = record_event(
-                story, Action.WENT_LIVE, by=None, before=State.SCHEDULED, at=at
+            events.append(
+                record_event(story, Action.WENT_LIVE, by=None, before=State.SCHEDULED, at=at)
             )
-            transaction.on_commit(
-                partial(story_went_live.send, sender=Article, article=story), robust=True
-            )
-            events.append(event)
     return events
 
 

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "django_countries",
     "django_prose_editor",
     "taggit",
+    "articles.images",
     "people",
     "articles",
 ]

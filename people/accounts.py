@@ -13,7 +13,7 @@ from django.contrib.admin.models import LogEntry
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from articles.images import Image
+from articles.images.models import Image
 from articles.models import Article, ArticleEvent, Byline, Revision
 
 

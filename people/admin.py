@@ -3,7 +3,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.html import format_html
 
-from articles.models import Byline
+from articles.models import Article, Byline
 from newsroom.autocomplete import AutocompleteAdminMixin
 
 from . import admin_accounts  # noqa: F401  (replaces Django's user admin)
@@ -11,13 +11,13 @@ from .models import Country, Organisation, Person, Role
 
 
 class KeptByStoriesMixin:
-    """The delete pages refuse, listing the stories, while `stories_blocking_deletion()`
-    finds any (people/models.py holds the rule)."""
+    """The delete pages refuse, listing the stories, while `Article.objects.keeping()`
+    finds any (articles/models.py holds the rule)."""
 
     def get_deleted_objects(self, objs, request):
         deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
         stories = [
-            self._refusal(obj, story) for obj in objs for story in obj.stories_blocking_deletion()
+            self._refusal(obj, story) for obj in objs for story in Article.objects.keeping(obj)
         ]
         # Django lists the bylines that protect a person by the person's own
         # name; the stories above say which they are.

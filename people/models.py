@@ -84,6 +84,17 @@ class Country(KnownAs):
         return self.code.code.lower()
 
 
+class PersonQuerySet(models.QuerySet):
+    def authors(self):
+        """Our own journalists: people with a staff account, whose bylines link to
+        their author page. Matches `Person.is_staff_author`."""
+        return self.filter(user__isnull=False)
+
+    def not_authors(self):
+        """People stories are about who are not our own journalists."""
+        return self.filter(user__isnull=True)
+
+
 class Person(KnownAs):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, unique=True, blank=True)
@@ -103,6 +114,8 @@ class Person(KnownAs):
         related_name="person",
         help_text="For our own journalists: their staff account, so bylines link to them.",
     )
+
+    objects = PersonQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -124,16 +137,8 @@ class Person(KnownAs):
 
     @property
     def is_staff_author(self):
+        """Matches `Person.objects.authors()`."""
         return self.user_id is not None
-
-    def stories_blocking_deletion(self):
-        """The stories that keep this person: while there are any, they cannot be deleted.
-
-        Stories with their byline (any state: bylines protect their person), and
-        stories on the record about them (`Article.objects.on_the_record()`): a
-        published story keeps what it names. Drafts merely about them lose the link.
-        """
-        return _stories_naming(self, Q(bylines__person=self))
 
     def roles_on(self, day):
         """The roles this person held on `day` (a date), from prefetched roles."""
@@ -211,11 +216,6 @@ class Organisation(KnownAs):
     def get_absolute_url(self):
         return reverse("people:organisation", args=[self.slug])
 
-    def stories_blocking_deletion(self):
-        """The stories on the record about this organisation: while there are any, it
-        cannot be deleted. Drafts merely about it lose the link."""
-        return _stories_naming(self)
-
     def clean(self):
         super().clean()
         ancestor, seen = self.parent, set()
@@ -224,15 +224,6 @@ class Organisation(KnownAs):
                 raise ValidationError({"parent": "An organisation cannot be inside itself."})
             seen.add(ancestor.pk)
             ancestor = ancestor.parent
-
-
-def _stories_naming(entity, also=Q()):
-    """Stories on the record about `entity`, or matching `also`, newest first."""
-    # Imported here: articles.models imports this module.
-    from articles.models import Article
-
-    on_record = Article.objects.on_the_record().about(entity).values("pk")
-    return Article.objects.filter(Q(pk__in=on_record) | also).distinct().newest_first()
 
 
 class RoleQuerySet(models.QuerySet):

@@ -46,11 +46,10 @@ class AuthorView(TopicStoryListView):
     def get_topic(self):
         return get_object_or_404(
             # Roles feed the Person JSON-LD's jobTitle and affiliation.
-            Person.objects.prefetch_related(
+            Person.objects.authors().prefetch_related(
                 Prefetch("roles", queryset=Role.objects.select_related("organisation"))
             ),
             slug=self.kwargs["slug"],
-            user__isnull=False,
         )
 
     def stories(self, person):

@@ -21,6 +21,20 @@ def media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def search_index_written_at_each_commit_point(request, monkeypatch):
+    """Search documents are written after commit, but a test's own transaction is
+    rolled back, never committed: write them where each write would commit.
+
+    Tests marked `index_on_commit` keep the real deferral (and run their
+    callbacks with `django_capture_on_commit_callbacks`).
+    """
+    if request.node.get_closest_marker("index_on_commit") is None:
+        from articles import search
+
+        monkeypatch.setattr(search, "after_commit", lambda callback: callback())
+
+
 @pytest.fixture
 def section(db):
     return make_section()

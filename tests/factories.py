@@ -106,8 +106,9 @@ def make_image(title=None, *, data=None, name="photo.jpg", pixels=(800, 600), **
     """A library image, ingested as an upload is: checked, cleaned, with renditions."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from articles.images import Image, check_upload, ingest
-    from articles.renditions import ensure_renditions
+    from articles.images.models import Image
+    from articles.images.uploads import check_upload, ingest
+    from articles.images.renditions import ensure_renditions
     from tests.articles.image_files import jpeg
 
     checked = check_upload(SimpleUploadedFile(name, data or jpeg(*pixels)))

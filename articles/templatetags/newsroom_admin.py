@@ -1,9 +1,8 @@
 from django import template
-from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from articles import workflow
-from articles.models import Article, Byline, Status
+from articles.models import Article, Status
 
 register = template.Library()
 
@@ -23,14 +22,11 @@ def newsroom_dashboard(context):
     user = context["request"].user
     now = timezone.now()
     visible = workflow.stories_visible_to(user, Article.objects.select_related("section"))
-    mine = Q(created_by=user) | Q(
-        Exists(Byline.objects.filter(article=OuterRef("pk"), person__user=user))
-    )
     return {
         "sections": [
             _section(
                 "My drafts",
-                visible.filter(mine, status=Status.DRAFT).order_by("-updated_at", "-pk"),
+                visible.started_or_bylined_by(user).filter(status=Status.DRAFT).order_by("-updated_at", "-pk"),
                 time_label="updated",
             ),
             _section(
@@ -40,9 +36,7 @@ def newsroom_dashboard(context):
             ),
             _section(
                 "Scheduled",
-                visible.filter(status=Status.PUBLISHED, published_at__gt=now).order_by(
-                    "published_at", "pk"
-                ),
+                visible.scheduled(at=now).order_by("published_at", "pk"),
                 time_label="goes live",
             ),
             _section(

@@ -1,9 +1,15 @@
 import re
 
 from django import template
+from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
+from articles.body import expand_body_images
+from articles.images.renditions import picture_for
+
 register = template.Library()
+
+BODY_FIGURE_SIZES = "(min-width: 45rem) 42rem, 100vw"
 
 # The follow line sits after this many top-level paragraphs: past the lede and
 # the nut graf, where it does not interrupt the news.
@@ -43,3 +49,28 @@ def story_body(context, body: str):
         "articles/includes/follow_line.html"
     ).render(context)
     return mark_safe(before + follow_line + after)
+
+
+def _render_body_figure(image, figure):
+    return render_to_string(
+        "articles/includes/body_figure.html",
+        {
+            "picture": picture_for(image),
+            "sizes": BODY_FIGURE_SIZES,
+            "alt": figure.alt or image.alt_text,
+            # Part of the sanitised body, trusted as the body is (see story_body).
+            "caption_html": mark_safe(figure.caption_html),  # noqa: S308
+            "caption": image.caption,
+            "credit": image.credit,
+        },
+    )
+
+
+@register.filter
+def with_library_images(body):
+    """The sanitised body, with each library figure as a responsive picture.
+
+    Returns plain text, not safe HTML: hand it to `{% story_body %}`, the one
+    place the body is marked safe (anywhere else it would be escaped).
+    """
+    return expand_body_images(body or "", _render_body_figure)

@@ -8,7 +8,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.images import Image
+from articles.images.models import Image
 from articles.models import Status
 from tests.factories import make_article, make_editor, make_image, make_journalist
 
@@ -25,14 +25,14 @@ def body_with(image):
 
 
 def test_the_library_lists_images_with_thumbnails(admin_client, photo):
-    html = admin_client.get(reverse("admin:articles_image_changelist")).content.decode()
+    html = admin_client.get(reverse("admin:images_image_changelist")).content.decode()
     assert "Harbour at dawn" in html
     assert 'class="library-thumbnail"' in html
 
 
 def test_the_library_list_query_count_does_not_grow_with_images(admin_client, django_assert_max_num_queries):
     make_image()
-    url = reverse("admin:articles_image_changelist")
+    url = reverse("admin:images_image_changelist")
     with django_assert_max_num_queries(30) as counted:
         admin_client.get(url)
     for _ in range(4):
@@ -43,13 +43,13 @@ def test_the_library_list_query_count_does_not_grow_with_images(admin_client, dj
 
 def test_the_library_search_finds_images_by_credit(admin_client, photo):
     make_image("Other picture")
-    html = admin_client.get(reverse("admin:articles_image_changelist"), {"q": "Ann Lee"}).content.decode()
+    html = admin_client.get(reverse("admin:images_image_changelist"), {"q": "Ann Lee"}).content.decode()
     assert "Harbour at dawn" in html and "Other picture" not in html
 
 
 def test_the_library_filters_images_missing_alt_text(admin_client, photo):
     make_image("Needs describing", alt_text="")
-    html = admin_client.get(reverse("admin:articles_image_changelist"), {"alt": "missing"}).content.decode()
+    html = admin_client.get(reverse("admin:images_image_changelist"), {"alt": "missing"}).content.decode()
     assert "Needs describing" in html and "Harbour at dawn" not in html
 
 
@@ -57,18 +57,18 @@ def test_an_image_page_lists_the_stories_that_use_it(admin_client, photo):
     make_article("Lead story", lead_image=photo)
     make_article("Body story", body=body_with(photo))
     make_article("Unrelated story")
-    html = admin_client.get(reverse("admin:articles_image_change", args=[photo.pk])).content.decode()
+    html = admin_client.get(reverse("admin:images_image_change", args=[photo.pk])).content.decode()
     assert "Lead story" in html and "Body story" in html and "Unrelated story" not in html
 
 
 def test_the_image_page_offers_a_focal_point_picker(admin_client, photo):
-    html = admin_client.get(reverse("admin:articles_image_change", args=[photo.pk])).content.decode()
+    html = admin_client.get(reverse("admin:images_image_change", args=[photo.pk])).content.decode()
     assert 'class="focal-point"' in html and "focal-point.js" in html
 
 
 def test_deleting_an_image_used_as_a_lead_image_is_refused_with_the_story_named(admin_client, photo):
     make_article("Lead story", lead_image=photo)
-    response = admin_client.post(reverse("admin:articles_image_delete", args=[photo.pk]), {"post": "yes"})
+    response = admin_client.post(reverse("admin:images_image_delete", args=[photo.pk]), {"post": "yes"})
     html = response.content.decode()
     assert "Cannot delete image" in html and "Lead story" in html
     assert Image.objects.filter(pk=photo.pk).exists()
@@ -76,7 +76,7 @@ def test_deleting_an_image_used_as_a_lead_image_is_refused_with_the_story_named(
 
 def test_deleting_an_image_used_in_a_story_body_is_refused_with_the_story_named(admin_client, photo):
     make_article("Body story", body=body_with(photo))
-    response = admin_client.post(reverse("admin:articles_image_delete", args=[photo.pk]), {"post": "yes"})
+    response = admin_client.post(reverse("admin:images_image_delete", args=[photo.pk]), {"post": "yes"})
     html = response.content.decode()
     assert "Cannot delete image" in html and "Body story" in html
     assert Image.objects.filter(pk=photo.pk).exists()
@@ -86,7 +86,7 @@ def test_bulk_deleting_images_refuses_when_one_is_in_use(admin_client, photo):
     unused = make_image("Unused")
     make_article("Body story", body=body_with(photo))
     response = admin_client.post(
-        reverse("admin:articles_image_changelist"),
+        reverse("admin:images_image_changelist"),
         {"action": "delete_selected", "_selected_action": [photo.pk, unused.pk], "post": "yes"},
     )
     assert "Body story" in response.content.decode()
@@ -94,14 +94,14 @@ def test_bulk_deleting_images_refuses_when_one_is_in_use(admin_client, photo):
 
 
 def test_an_unused_image_can_be_deleted(admin_client, photo):
-    admin_client.post(reverse("admin:articles_image_delete", args=[photo.pk]), {"post": "yes"})
+    admin_client.post(reverse("admin:images_image_delete", args=[photo.pk]), {"post": "yes"})
     assert not Image.objects.filter(pk=photo.pk).exists()
 
 
 def test_clearing_alt_text_of_an_image_on_a_published_story_is_refused(admin_client, photo):
     make_article("Published story", lead_image=photo)
     response = admin_client.post(
-        reverse("admin:articles_image_change", args=[photo.pk]),
+        reverse("admin:images_image_change", args=[photo.pk]),
         {"title": "Harbour at dawn", "alt_text": "", "caption": "New caption", "credit": "Ann Lee",
          "source": "", "tags": "", "focal_x": "0.5", "focal_y": "0.5"},
     )
@@ -115,7 +115,7 @@ def test_clearing_alt_text_of_an_image_on_a_published_story_is_refused(admin_cli
 def test_moving_the_focal_point_in_the_admin_regenerates_the_crops(admin_client, photo):
     old = set(photo.renditions.filter(spec__startswith="fill").values_list("spec", flat=True))
     admin_client.post(
-        reverse("admin:articles_image_change", args=[photo.pk]),
+        reverse("admin:images_image_change", args=[photo.pk]),
         {"title": "Harbour at dawn", "alt_text": "Fishing boats", "caption": "", "credit": "Ann Lee",
          "source": "", "tags": "", "focal_x": "0.2", "focal_y": "0.7"},
     )
@@ -150,7 +150,7 @@ def test_a_draft_may_use_a_picture_still_waiting_for_alt_text():
 
 
 def test_the_body_editor_picker_lists_library_images_for_a_figure(admin_client, photo):
-    response = admin_client.get(reverse("admin:articles_image_picker"), {"CKEditorFuncNum": "3"})
+    response = admin_client.get(reverse("admin:images_image_picker"), {"CKEditorFuncNum": "3"})
     html = response.content.decode()
     assert f'data-id="{photo.pk}"' in html and 'data-alt="Fishing boats"' in html
     assert 'data-func-num="3"' in html and "image-picker.js" in html
@@ -159,17 +159,17 @@ def test_the_body_editor_picker_lists_library_images_for_a_figure(admin_client, 
 def test_the_body_editor_is_configured_with_the_library_picker(admin_client):
     story = make_article()
     html = admin_client.get(reverse("admin:articles_article_change", args=[story.pk])).content.decode()
-    assert reverse("admin:articles_image_picker") in html
+    assert reverse("admin:images_image_picker") in html
 
 
 def test_journalists_may_upload_and_describe_pictures_but_not_delete_them():
     journalist = make_journalist()
-    assert journalist.has_perms(["articles.add_image", "articles.change_image", "articles.view_image"])
-    assert not journalist.has_perm("articles.delete_image")
+    assert journalist.has_perms(["images.add_image", "images.change_image", "images.view_image"])
+    assert not journalist.has_perm("images.delete_image")
 
 
 def test_editors_may_delete_pictures():
-    assert make_editor().has_perm("articles.delete_image")
+    assert make_editor().has_perm("images.delete_image")
 
 
 # --- "Used in" shows a journalist only what they may see ---------------------------------------
@@ -179,7 +179,7 @@ def used_in(user, image):
     """The "Used in" box of the image page, as `user` sees it."""
     client = Client()
     client.force_login(user)
-    html = client.get(reverse("admin:articles_image_change", args=[image.pk])).content.decode()
+    html = client.get(reverse("admin:images_image_change", args=[image.pk])).content.decode()
     start = html.index(">Used in</h2>")
     return html[start : html.index("</fieldset>", start)]
 
@@ -228,7 +228,7 @@ def test_the_refusal_to_re_describe_a_live_picture_names_only_stories_the_journa
     client = Client()
     client.force_login(make_journalist())
     response = client.post(
-        reverse("admin:articles_image_change", args=[photo.pk]),
+        reverse("admin:images_image_change", args=[photo.pk]),
         {"title": "Harbour at dawn", "alt_text": "Fishing boats", "caption": "New caption",
          "credit": "Ann Lee", "source": "", "tags": "", "focal_x": "0.5", "focal_y": "0.5"},
     )
@@ -244,7 +244,7 @@ def test_the_delete_page_does_not_name_drafts_the_user_may_not_open(photo):
     make_article("Minister to resign", status=Status.DRAFT, body=body_with(photo))
     client = Client()
     client.force_login(picture_desk)
-    url = reverse("admin:articles_image_delete", args=[photo.pk])
+    url = reverse("admin:images_image_delete", args=[photo.pk])
     html = client.post(url, {"post": "yes"}).content.decode()
     assert "Cannot delete image" in html
     assert "Minister to resign" not in html

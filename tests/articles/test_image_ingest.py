@@ -5,7 +5,7 @@ import io
 import pytest
 from PIL import Image as PILImage
 
-from articles.renditions import WIDTHS
+from articles.images.renditions import WIDTHS
 from tests.articles.image_files import (
     SECRET_CAMERA,
     SECRET_COMMENT,
@@ -122,7 +122,7 @@ def test_caption_and_credit_are_read_from_exif_before_it_is_stripped():
         "JPEG",
         exif=exif_with_gps(description="Protesters outside parliament", artist="Jane Doe").tobytes(),
     )
-    from articles.images import check_upload
+    from articles.images.uploads import check_upload
     from tests.articles.image_files import upload
 
     checked = check_upload(upload(data))
@@ -130,7 +130,7 @@ def test_caption_and_credit_are_read_from_exif_before_it_is_stripped():
 
 
 def test_caption_credit_and_source_are_read_from_an_agencys_iptc():
-    from articles.images import check_upload
+    from articles.images.uploads import check_upload
     from tests.articles.image_files import upload
 
     data = with_iptc(jpeg(400, 300), caption="The summit opens", byline="Ann Lee", credit="Agency", source="Pool")
@@ -143,12 +143,12 @@ def test_caption_credit_and_source_are_read_from_an_agencys_iptc():
 def test_the_admin_prefills_caption_and_credit_only_where_left_blank(admin_client):
     from django.urls import reverse
 
-    from articles.images import Image
+    from articles.images.models import Image
     from tests.articles.image_files import upload
 
     data = with_iptc(jpeg(400, 300), caption="Agency caption", byline="Ann Lee")
     admin_client.post(
-        reverse("admin:articles_image_add"),
+        reverse("admin:images_image_add"),
         {"upload": upload(data), "title": "Summit", "caption": "Our own caption", "credit": "",
          "alt_text": "", "source": "", "tags": "", "focal_x": "0.5", "focal_y": "0.5"},
     )

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from articles.models import Status
 from articles.workflow import TransitionNotAllowed
-from articles.renditions import Rendition
+from articles.images.models import Rendition
 from tests.factories import make_article, make_editor, make_image
 
 pytestmark = pytest.mark.django_db

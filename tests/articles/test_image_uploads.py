@@ -5,7 +5,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from PIL import Image as PILImage
 
-from articles.images import Image, allowed_formats, check_upload
+from articles.images.models import Image
+from articles.images.uploads import allowed_formats, check_upload
 from tests.articles.image_files import encode, jpeg, picture, png, png_claiming, upload
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +26,7 @@ def refusal(data, name="photo.jpg"):
 def post_upload(client, data, name="photo.jpg", **fields):
     form = {"title": "", "alt_text": "", "caption": "", "credit": "", "source": "", "tags": ""}
     form.update(focal_x="0.5", focal_y="0.5", **fields)
-    return client.post(reverse("admin:articles_image_add"), {**form, "upload": upload(data, name)})
+    return client.post(reverse("admin:images_image_add"), {**form, "upload": upload(data, name)})
 
 
 def test_a_png_claiming_30000_by_30000_pixels_is_refused_before_decoding(admin_client, settings):

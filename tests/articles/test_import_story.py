@@ -123,6 +123,24 @@ def test_mentions_are_detected_and_attached(tmp_path, news):
     assert list(story.countries.all()) == [country("MA")]
 
 
+@pytest.mark.index_on_commit
+def test_importing_a_story_indexes_it_for_search_exactly_once(
+    tmp_path, news, monkeypatch, django_capture_on_commit_callbacks
+):
+    from articles import search
+
+    make_person("Mark Esper")
+    author = make_person("Samir Tazi", user=make_journalist("samir"))
+    written = []
+    real = search.write_documents
+    monkeypatch.setattr(search, "write_documents", lambda ids: (written.append(list(ids)), real(ids)))
+    with django_capture_on_commit_callbacks(execute=True):
+        run(write(tmp_path, STORY), author=author.slug, status="in-review")
+    story = Article.objects.get()
+    assert written == [[story.pk]]
+    assert story.search_document.names  # the attached people and countries are in it
+
+
 def test_section_author_and_status_can_be_chosen(tmp_path, news):
     analysis = make_section("Analysis", slug="analysis")
     user = make_journalist("samir")

@@ -65,7 +65,7 @@ def form_data(image, **changes):
 
 
 def post(user, image, **changes):
-    url = reverse("admin:articles_image_change", args=[image.pk])
+    url = reverse("admin:images_image_change", args=[image.pk])
     return logged_in(user).post(url, form_data(image, **changes))
 
 
@@ -266,7 +266,7 @@ def test_a_journalist_posting_a_live_picture_s_form_back_unchanged_saves_and_rec
         tags=["harbour"],
     )
     client = logged_in(journalist)
-    url = reverse("admin:articles_image_change", args=[photo.pk])
+    url = reverse("admin:images_image_change", args=[photo.pk])
     form = client.get(url).context["adminform"].form
     data = {name: form[name].value() for name in form.fields}
     data["tags"] = ""

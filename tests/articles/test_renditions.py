@@ -6,8 +6,8 @@ import pytest
 from django.db import transaction
 from PIL import Image as PILImage
 
-from articles import renditions
-from articles.renditions import (
+from articles.images import renditions
+from articles.images.renditions import (
     JPEG,
     WEBP,
     Rendition,

@@ -337,3 +337,23 @@ def test_rebuilding_the_index_keeps_results_and_reports_the_count():
 def test_the_demo_is_searchable_from_the_site(client, demo):
     html = page(client, q="roadmap Morocco")
     assert demo.headline.split(" Roadmap")[0] in html
+
+
+@pytest.mark.index_on_commit
+def test_saving_a_story_with_its_links_indexes_it_once_after_commit(
+    monkeypatch, django_capture_on_commit_callbacks
+):
+    written = []
+    real = search.write_documents
+    monkeypatch.setattr(search, "write_documents", lambda ids: (written.append(list(ids)), real(ids)))
+    with django_capture_on_commit_callbacks(execute=True):
+        story = make_article(
+            "Roadmap signed in Rabat",
+            people=[make_person("Mark Esper")],
+            organisations=[make_organisation("NATO")],
+            countries=[country("MA")],
+            tags=["defence"],
+        )
+        assert written == []  # nothing before the commit
+    assert written == [[story.pk]]
+    assert found("Esper") == [story.headline]

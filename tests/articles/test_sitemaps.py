@@ -1,9 +1,9 @@
 """Sitemaps and robots.txt list public pages only, and validate against their schemas."""
 
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import pytest
-from django.conf import settings as django_settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -29,7 +29,8 @@ SITE = "https://news.example"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 IMAGE = "{http://www.google.com/schemas/sitemap-image/1.1}"
 NEWS = "{http://www.google.com/schemas/sitemap-news/0.9}"
-SPECS = django_settings.BASE_DIR.parent / "shared" / "specs"
+# The sitemap XML Schemas, kept with the tests (specs/SOURCES.md says where from).
+SPECS = Path(__file__).resolve().parents[1] / "specs"
 
 
 def schema(*files):
@@ -357,7 +358,7 @@ def test_a_tag_only_on_a_library_image_is_not_a_topic_page(client, newsroom):
     from django.contrib.contenttypes.models import ContentType
     from taggit.models import Tag, TaggedItem
 
-    from articles.images import Image
+    from articles.images.models import Image
 
     TaggedItem.objects.create(
         tag=Tag.objects.create(name="picture-desk-only", slug="picture-desk-only"),

@@ -14,7 +14,7 @@ from PIL import Image as PILImage
 from articles import previews, structured_data
 from articles.checks import check_publisher_logo
 from articles.models import Correction, PreviewLink, TypeOfWork
-from articles.renditions import structured_data_specs
+from articles.images.renditions import structured_data_specs
 from tests.articles.workflow_stories import story_in
 from tests.factories import (
     country,

@@ -217,19 +217,3 @@ def test_the_publish_due_command_is_idempotent(editor, capsys):
     assert "1 scheduled stories went live." in out
     assert "0 scheduled stories went live." in out
     assert story.events.filter(action=Action.WENT_LIVE).count() == 1
-
-
-def test_going_live_sends_the_signal_after_commit(editor, django_capture_on_commit_callbacks):
-    received = []
-
-    def receiver(sender, article, **kwargs):
-        received.append(article.pk)
-
-    workflow.story_went_live.connect(receiver)
-    try:
-        story = story_in("in-review")
-        with django_capture_on_commit_callbacks(execute=True):
-            story.publish(by=editor)
-    finally:
-        workflow.story_went_live.disconnect(receiver)
-    assert received == [story.pk]

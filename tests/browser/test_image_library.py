@@ -1,6 +1,6 @@
 import pytest
 
-from articles.images import Image
+from articles.images.models import Image
 from tests.factories import make_article, make_image
 
 pytestmark = [
@@ -22,7 +22,7 @@ def signed_in(live_server, page, admin_user):
 def test_clicking_the_picture_sets_the_focal_point_and_saving_recrops(live_server, signed_in, screenshot):
     page = signed_in
     image = make_image("Harbour", pixels=(1600, 1000), alt_text="Boats")
-    page.goto(f"{live_server.url}/admin/articles/image/{image.pk}/change/")
+    page.goto(f"{live_server.url}/admin/images/image/{image.pk}/change/")
     picture = page.locator(".focal-point__image")
     picture.wait_for()
     box = picture.bounding_box()

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from articles.demo import entities, stories
+from newsroom.site import absolute
 from articles.models import Article, Byline, Correction, Section, Status, TypeOfWork
 from articles.sanitize import clean_body
 from people.models import Country, Organisation, Person, Role
@@ -327,7 +328,7 @@ class Command(BaseCommand):
         else:
             self.stdout.write("Already loaded: nothing changed.")
 
-        login_url = settings.NEWSROOM_SITE_URL + reverse("admin:index")
+        login_url = absolute(reverse("admin:index"))
         self.stdout.write(
             self.style.SUCCESS(
                 f"\nLog in at {login_url} with password “{entities.DEMO_PASSWORD}”:"

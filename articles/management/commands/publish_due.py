@@ -2,8 +2,8 @@
 
 Readers see a scheduled story on time without this command (visibility is
 decided when a page is built). It does the bookkeeping: one "went live" event
-per story, the authors' email, and the `story_went_live` signal for cache
-purges. Running it twice, or twice at once, records nothing twice.
+per story and the authors' email. Running it twice, or twice at once, records
+nothing twice.
 """
 
 from django.core.management.base import BaseCommand

@@ -8,8 +8,8 @@ stored are left alone, so a second run makes nothing.
 
 from django.core.management.base import BaseCommand, CommandError
 
-from articles.images import Image
-from articles.renditions import ensure_renditions
+from articles.images.models import Image
+from articles.images.renditions import ensure_renditions
 
 
 class Command(BaseCommand):

@@ -17,18 +17,17 @@ lets one win, and the loser deletes its own file and uses the winner's row.
 
 import io
 import logging
-import re
 import uuid
 from dataclasses import dataclass
-from html import unescape
 
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, transaction
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from PIL import Image as PILImage
 
-from .images import Image, clean_pixels, encode
+from .models import Image, Rendition
+from .uploads import clean_pixels, encode
 
 logger = logging.getLogger(__name__)
 
@@ -42,35 +41,6 @@ STRUCTURED_DATA_WIDTH = 1200
 WEBP, JPEG, PNG = "WEBP", "JPEG", "PNG"
 EXTENSIONS = {WEBP: "webp", JPEG: "jpg", PNG: "png"}
 CONTENT_TYPES = {WEBP: "image/webp", JPEG: "image/jpeg", PNG: "image/png"}
-
-
-class Rendition(models.Model):
-    """One stored derivative of a library image, made from the cleaned original."""
-
-    image = models.ForeignKey(Image, on_delete=models.CASCADE, related_name="renditions")
-    spec = models.CharField(max_length=64)
-    file = models.FileField()
-    width = models.PositiveIntegerField()
-    height = models.PositiveIntegerField()
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["image", "spec"]
-        verbose_name = "rendition"
-        verbose_name_plural = "renditions"
-        constraints = [
-            models.UniqueConstraint(fields=["image", "spec"], name="one_file_per_rendition_spec")
-        ]
-
-    def __str__(self):
-        return f"{self.image} ({self.spec})"
-
-    def get_absolute_url(self):
-        return self.file.url
-
-    @property
-    def url(self):
-        return self.file.url
 
 
 @dataclass(frozen=True)
@@ -343,70 +313,3 @@ def picture_for(image: Image, *, crop: tuple[int, int] | None = None) -> Picture
         width=largest.width,
         height=largest.height,
     )
-
-
-# --- Body figures -------------------------------------------------------------------
-
-# The body has been through sanitize.py, which serialises every tag the same
-# way, so these simple patterns read it reliably. A figure from the editor:
-# <figure><img src="…" alt="…" data-file="12"><figcaption>…</figcaption></figure>
-_FIGURE_OR_IMG = re.compile(r"<figure\b[^>]*>.*?</figure>|<img\b[^>]*>", re.DOTALL)
-_IMG = re.compile(r"<img\b[^>]*>")
-_ATTRIBUTE = re.compile(r'([a-zA-Z-]+)="([^"]*)"')
-_CAPTION = re.compile(r"<figcaption>(.*?)</figcaption>", re.DOTALL)
-
-
-@dataclass
-class BodyFigure:
-    image_id: int
-    alt: str
-    caption_html: str  # sanitised body HTML
-    start: int
-    end: int
-
-
-def body_figures(html: str) -> list[BodyFigure]:
-    """The library pictures in a body, in order."""
-    figures = []
-    for match in _FIGURE_OR_IMG.finditer(html):
-        img = _IMG.search(match.group(0))
-        if not img:
-            continue
-        attributes = dict(_ATTRIBUTE.findall(img.group(0)))
-        reference = attributes.get("data-file", "")
-        if not reference.isdigit():
-            continue
-        caption = _CAPTION.search(match.group(0))
-        figures.append(
-            BodyFigure(
-                image_id=int(reference),
-                alt=unescape(attributes.get("alt", "")),
-                caption_html=caption.group(1).strip() if caption else "",
-                start=match.start(),
-                end=match.end(),
-            )
-        )
-    return figures
-
-
-def expand_body_images(html: str, render_figure) -> str:
-    """Replace each library figure in `html` with `render_figure(image, figure)`.
-
-    One query for the images and one for their renditions, however many
-    figures. A figure whose image has left the library is dropped.
-    """
-    figures = body_figures(html)
-    if not figures:
-        return html
-    images = Image.objects.prefetch_related("renditions").in_bulk(
-        {figure.image_id for figure in figures}
-    )
-    parts, position = [], 0
-    for figure in figures:
-        parts.append(html[position : figure.start])
-        image = images.get(figure.image_id)
-        if image is not None:
-            parts.append(render_figure(image, figure))
-        position = figure.end
-    parts.append(html[position:])
-    return "".join(parts)

@@ -1,4 +1,4 @@
-"""The image library: the `Image` model, upload validation and ingest.
+"""Upload validation and ingest: untrusted bytes in, clean pixels stored.
 
 Uploads are untrusted bytes handed to a decoder, so `check_upload()` is strict:
 an explicit format allowlist, our own byte and pixel limits checked before any
@@ -15,7 +15,6 @@ through Django's storage API, so S3-compatible storage is a settings change.
 import io
 import logging
 import struct
-import uuid
 import warnings
 import zlib
 from dataclasses import dataclass, field
@@ -23,13 +22,10 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
-from django.db.models import Q
-from django.urls import reverse
 from PIL import Image as PILImage
 from PIL import ImageCms, ImageOps, IptcImagePlugin, features
-from taggit.managers import TaggableManager
+
+from .models import Image
 
 logger = logging.getLogger(__name__)
 
@@ -52,124 +48,6 @@ def allowed_formats() -> tuple[str, ...]:
     if "AVIF" in PILImage.OPEN and features.check("avif"):
         formats.append("AVIF")
     return tuple(formats)
-
-
-def image_path(instance, filename):
-    """A random path: the uploaded file name (maybe a scoop's headline) is never used."""
-    name = uuid.uuid4().hex
-    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "jpg"
-    return f"images/{name[:2]}/{name}.{extension}"
-
-
-class ImageQuerySet(models.QuerySet):
-    def search(self, term):
-        return self.filter(
-            Q(title__icontains=term)
-            | Q(caption__icontains=term)
-            | Q(credit__icontains=term)
-            | Q(alt_text__icontains=term)
-        )
-
-
-class Image(models.Model):
-    """A picture in the library, stored re-encoded and stripped of metadata."""
-
-    file = models.FileField(upload_to=image_path, editable=False)
-    title = models.CharField(
-        max_length=200, help_text="For finding the picture in the library; readers never see it."
-    )
-    alt_text = models.CharField(
-        "alt text",
-        max_length=300,
-        blank=True,
-        help_text="Describe the picture for readers who cannot see it. "
-        "Required before the picture can appear on a published story.",
-    )
-    caption = models.CharField(max_length=500, blank=True)
-    credit = models.CharField(
-        "credit / copyright",
-        max_length=200,
-        blank=True,
-        help_text="Photographer and agency, e.g. “Jane Doe / Reuters”.",
-    )
-    source = models.CharField(
-        max_length=200,
-        blank=True,
-        help_text="Where the picture came from, and any terms of use.",
-    )
-    width = models.PositiveIntegerField(editable=False)
-    height = models.PositiveIntegerField(editable=False)
-    has_transparency = models.BooleanField(default=False, editable=False)
-    focal_x = models.FloatField(
-        "focal point (across)",
-        default=0.5,
-        validators=[MinValueValidator(0), MaxValueValidator(1)],
-        help_text="Click the picture to set the point crops keep in view.",
-    )
-    focal_y = models.FloatField(
-        "focal point (down)", default=0.5, validators=[MinValueValidator(0), MaxValueValidator(1)]
-    )
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-    )
-    uploaded_at = models.DateTimeField(auto_now_add=True)
-    tags = TaggableManager(blank=True, help_text="Topics, e.g. “parliament”, “portrait”.")
-
-    objects = ImageQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-uploaded_at", "-pk"]
-        verbose_name = "image"
-        verbose_name_plural = "images"
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(focal_x__gte=0, focal_x__lte=1, focal_y__gte=0, focal_y__lte=1),
-                name="image_focal_point_inside_the_picture",
-            )
-        ]
-
-    def __str__(self):
-        return self.title
-
-    def get_absolute_url(self):
-        # The library is newsroom-only: an image has no public page of its own.
-        return reverse("admin:articles_image_change", args=[self.pk])
-
-    def usage(self):
-        """Stories that show this image: as lead image or as a figure in the body."""
-        from .models import Article
-
-        return Article.objects.filter(
-            Q(lead_image=self) | Q(body__contains=body_reference(self.pk))
-        ).distinct()
-
-    def live_usage(self):
-        """Published stories that show this image, scheduled ones included: they will."""
-        from .models import Status
-
-        return self.usage().filter(status=Status.PUBLISHED)
-
-    @property
-    def is_in_use(self):
-        return self.usage().exists()
-
-    @property
-    def focal_point(self):
-        return (self.focal_x, self.focal_y)
-
-
-def body_reference(pk) -> str:
-    """How a body figure names a library image (the editor's `data-file`).
-
-    The sanitiser serialises every attribute with double quotes, so this
-    string finds exactly the figures of image `pk` (and not of 12 for 1).
-    """
-    return f'data-file="{pk}"'
 
 
 # --- Upload validation ---------------------------------------------------------
@@ -545,35 +423,3 @@ def ingest(checked: CheckedUpload, image: Image) -> PILImage.Image:
 def discard_file(image: Image) -> None:
     if image.file and image.file.name:
         image.file.storage.delete(image.file.name)
-
-
-def publication_problems(*, lead_image: Image | None, body: str) -> list[str]:
-    """What stops pictures from appearing on a published story, in readable sentences.
-
-    Every picture a reader sees needs alt text: the lead image's own, and for
-    body figures the figure's alt or else the library's. A body figure must
-    also still point at a picture in the library.
-    """
-    from .renditions import body_figures  # the body's figure parser lives with rendering
-
-    problems = []
-    if lead_image is not None and not lead_image.alt_text.strip():
-        problems.append(
-            f"The lead image “{lead_image.title}” has no alt text. Describe the picture "
-            "in the image library before publishing."
-        )
-    figures = body_figures(body or "")
-    library = Image.objects.in_bulk({figure.image_id for figure in figures})
-    for figure in figures:
-        image = library.get(figure.image_id)
-        if image is None:
-            problems.append(
-                f"A picture in the body (library image {figure.image_id}) is no longer "
-                "in the library. Remove it or pick another."
-            )
-        elif not (figure.alt.strip() or image.alt_text.strip()):
-            problems.append(
-                f"The picture “{image.title}” in the body has no alt text. Describe it "
-                "in the image library before publishing."
-            )
-    return problems
