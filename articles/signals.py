@@ -65,11 +65,17 @@ def names_changed(sender, instance, raw=False, created=False, **kwargs):
         search.index_stories_about(instance)
 
 
-def tag_renamed(sender, instance, raw=False, created=False, **kwargs):
-    if not raw and not created:
-        search.index_stories(
-            Article.objects.filter(tags=instance).values_list("pk", flat=True)
+def remember_tag_name(sender, instance, raw=False, **kwargs):
+    if not raw and not instance._state.adding:
+        instance._search_name_before = (
+            sender.objects.filter(pk=instance.pk).values_list("name", flat=True).first()
         )
+
+
+def tag_renamed(sender, instance, raw=False, created=False, **kwargs):
+    if raw or created or instance.name == getattr(instance, "_search_name_before", None):
+        return
+    search.index_stories(Article.objects.filter(tags=instance).values_list("pk", flat=True))
 
 
 def connect():
@@ -90,4 +96,5 @@ def connect():
     for model in (Person, Organisation, Country):
         pre_save.connect(remember_names, sender=model, dispatch_uid=f"search-names-{model}")
         post_save.connect(names_changed, sender=model, dispatch_uid=f"search-names-{model}")
+    pre_save.connect(remember_tag_name, sender=Tag, dispatch_uid="search-tag-name")
     post_save.connect(tag_renamed, sender=Tag, dispatch_uid="search-tag")

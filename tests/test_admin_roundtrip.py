@@ -16,6 +16,7 @@ demo has no row of it, the tests say so (see NOT_IN_DEMO).
 """
 
 import io
+from unittest import mock
 from contextlib import contextmanager
 from datetime import datetime
 from importlib import import_module
@@ -34,7 +35,7 @@ from django.db.models import Q
 from django.test import Client, RequestFactory, override_settings
 from django.urls import reverse
 
-from articles import revisions
+from articles import revisions, search
 from articles.models import Article, ArticleEvent
 from tests.factories import make_image
 from tests.forms import as_post, editable_inputs, form_values, main_form, text_inputs
@@ -65,7 +66,7 @@ NOT_IN_DEMO = {
         "The demo deletes no story; one draft is deleted the way an editor does it.",
         _deleted_draft,
     ),
-    "articles.image": (
+    "images.image": (
         "The demo ships no picture files; one is uploaded the way the library does it.",
         lambda: make_image(
             "Esper and Bourita at the signing",
@@ -128,7 +129,11 @@ def demo(django_db_setup, django_db_blocker, demo_media):
     )
     with django_db_blocker.unblock(), transaction.atomic():
         hasher = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-        with override_settings(DEBUG=True, MEDIA_ROOT=demo_media, PASSWORD_HASHERS=hasher):
+        # This transaction never commits: search documents are written as they go.
+        write_at_once = mock.patch.object(search, "after_commit", lambda callback: callback())
+        with write_at_once, override_settings(
+            DEBUG=True, MEDIA_ROOT=demo_media, PASSWORD_HASHERS=hasher
+        ):
             call_command("load_demo", stdout=io.StringIO())
             counts = {label: model_of(label)._base_manager.count() for label in MODELS}
             for label, (_, make) in NOT_IN_DEMO.items():

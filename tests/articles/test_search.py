@@ -357,3 +357,17 @@ def test_saving_a_story_with_its_links_indexes_it_once_after_commit(
         assert written == []  # nothing before the commit
     assert written == [[story.pk]]
     assert found("Esper") == [story.headline]
+
+
+def test_renaming_a_tag_reindexes_its_stories_and_saving_it_unchanged_does_not(monkeypatch):
+    story = make_article("Roadmap signed", tags=["defence cooperation"])
+    tag = story.tags.get()
+    written = []
+    real = search.write_documents
+    monkeypatch.setattr(search, "write_documents", lambda ids: (written.append(list(ids)), real(ids)))
+    tag.save()
+    assert written == []
+    tag.name = "security cooperation"
+    tag.save()
+    assert written == [[story.pk]]
+    assert found("security") == ["Roadmap signed"]
