@@ -17,6 +17,7 @@ from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
+from django.utils.html import escape
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import condition
 
@@ -126,11 +127,14 @@ class StoryFeed(Feed):
         return stories.newest_first().distinct()[:FEED_SIZE]
 
     def item_title(self, article):
-        # Plain text: the feed generator escapes it once, as XML needs.
+        # Plain text, as the RSS Best Practices Profile and Atom's default type
+        # want: the feed generator escapes it once, as XML needs.
         return article.headline
 
     def item_description(self, article):
-        return article.standfirst
+        # RSS <description> and Atom <summary type="html"> are HTML: the plain-text
+        # standfirst goes in escaped, so readers show "a < b & c" as the page does.
+        return escape(article.standfirst)
 
     def item_link(self, article):
         return absolute(article.get_absolute_url())
