@@ -1,5 +1,9 @@
 """RSS 2.0 and Atom feeds: the whole site and every topic page, public stories only.
 
+A tag, person, organisation or country has a feed only while it has a public
+page (`in_public_stories()`); otherwise its feed answers 404, like one that
+does not exist.
+
 Every URL in a feed is absolute, built from `NEWSROOM_SITE_URL`, so a feed read
 through a proxy or a cache still points readers at the public site. Each feed
 answers a conditional GET with 304 in two queries or fewer (`conditional()`).
@@ -13,15 +17,15 @@ from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
+from django.utils.html import escape
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import condition
-from taggit.models import Tag
 
 from newsroom.site import absolute
 from people.models import Country, Organisation, Person
 
-from .models import Article, Section
 from .images.renditions import CONTENT_TYPES, JPEG, get_rendition, social_card_spec
+from .models import Article, Section, tags_in_public_stories
 
 FEED_SIZE = 50
 # Feed readers poll; five minutes of shared caching spares the database.
@@ -123,11 +127,14 @@ class StoryFeed(Feed):
         return stories.newest_first().distinct()[:FEED_SIZE]
 
     def item_title(self, article):
-        # Plain text: the feed generator escapes it once, as XML needs.
+        # Plain text, as the RSS Best Practices Profile and Atom's default type
+        # want: the feed generator escapes it once, as XML needs.
         return article.headline
 
     def item_description(self, article):
-        return article.standfirst
+        # RSS <description> and Atom <summary type="html"> are HTML: the plain-text
+        # standfirst goes in escaped, so readers show "a < b & c" as the page does.
+        return escape(article.standfirst)
 
     def item_link(self, article):
         return absolute(article.get_absolute_url())
@@ -211,7 +218,7 @@ class TagFeed(StoryFeed):
     name = "tag"
 
     def get_object(self, request, slug):
-        return get_object_or_404(Tag, slug=slug)
+        return get_object_or_404(tags_in_public_stories(), slug=slug)
 
     def link(self, tag):
         return absolute(reverse("articles:tag", args=[tag.slug]))
@@ -224,7 +231,7 @@ class PersonFeed(StoryFeed):
     name = "person"
 
     def get_object(self, request, slug):
-        return get_object_or_404(Person, slug=slug)
+        return get_object_or_404(Person.objects.in_public_stories(), slug=slug)
 
     def stories(self, person):
         return Article.objects.about(person)
@@ -244,7 +251,7 @@ class OrganisationFeed(StoryFeed):
     name = "organisation"
 
     def get_object(self, request, slug):
-        return get_object_or_404(Organisation, slug=slug)
+        return get_object_or_404(Organisation.objects.in_public_stories(), slug=slug)
 
     def stories(self, organisation):
         return Article.objects.about(organisation)
@@ -255,7 +262,7 @@ class CountryFeed(StoryFeed):
     url_kwarg = "code"
 
     def get_object(self, request, code):
-        return get_object_or_404(Country, code=code.upper())
+        return get_object_or_404(Country.objects.in_public_stories(), code=code.upper())
 
     def stories(self, country):
         return Article.objects.about(country)

@@ -173,9 +173,11 @@ class SearchForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["section"].queryset = Section.objects.all()
         self.fields["type"].choices = [("", "All types"), *TypeOfWork.choices]
-        self.fields["country"].queryset = Country.objects.mentioned().order_by("name")
-        self.fields["person"].queryset = Person.objects.all()
-        self.fields["organisation"].queryset = Organisation.objects.all()
+        # Only what has a public page: a draft-only name is neither offered nor
+        # echoed back (an unknown one is "not one of the available choices").
+        self.fields["country"].queryset = Country.objects.in_public_stories().order_by("name")
+        self.fields["person"].queryset = Person.objects.in_public_stories()
+        self.fields["organisation"].queryset = Organisation.objects.in_public_stories()
 
     def clean(self):
         cleaned = super().clean()

@@ -9,6 +9,7 @@ from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
+from taggit.models import Tag
 
 from newsroom.site import absolute
 from newsroom.slugs import unique_slug
@@ -528,6 +529,21 @@ class Article(models.Model):
     @property
     def description_for_search_engines(self):
         return self.seo_description or self.standfirst
+
+
+def public_stories_of_each_tag(at=None):
+    """The public stories of the tag `OuterRef("pk")` is, for a subquery."""
+    return Article.objects.published(at=at).filter(tags=OuterRef("pk"))
+
+
+def tags_in_public_stories(tags=None, at=None):
+    """Tags (of `tags`, default all) at least one public story carries at `at`.
+
+    `TopicQuerySet.in_public_stories()` for taggit's Tag, which is not ours to
+    give a queryset method: only these tags have a public page and feed.
+    """
+    tags = Tag.objects.all() if tags is None else tags
+    return tags.filter(Exists(public_stories_of_each_tag(at)))
 
 
 class FormerSlug(models.Model):

@@ -2,8 +2,10 @@
 authors, a Google News sitemap of the last 48 hours, and robots.txt pointing at them.
 
 Every list starts from `Article.objects.published()`, the one visibility rule, so
-a topic page is listed only while at least one public story is attached. URLs are
-absolute, built from `NEWSROOM_SITE_URL` whatever host the crawler asked.
+a topic page is listed only while at least one public story is attached (for
+tags, people, organisations and countries, their `in_public_stories()` rule,
+the one their pages answer by). URLs are absolute, built from
+`NEWSROOM_SITE_URL` whatever host the crawler asked.
 """
 
 from datetime import UTC, timedelta
@@ -11,7 +13,7 @@ from datetime import UTC, timedelta
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps import views as sitemap_views
-from django.db.models import Max
+from django.db.models import Exists, Max, OuterRef, Subquery
 from django.db.models.functions import Greatest
 from django.http import Http404
 from django.shortcuts import render
@@ -20,15 +22,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import conditional_page, require_safe
-from taggit.models import Tag
 
 from newsroom.site import absolute
 from people.models import Country, Organisation, Person
 
-from .images.models import Image
-from .models import Article, Section
 from .body import body_figures
+from .images.models import Image
 from .images.renditions import EXTENSIONS, fallback_format
+from .models import Article, Section, public_stories_of_each_tag, tags_in_public_stories
 
 # Crawlers come back often enough; news crawlers every few minutes.
 SITEMAP_MAX_AGE = 60 * 60
@@ -81,24 +82,23 @@ class NewsroomSitemap(Sitemap):
         return latest.replace(microsecond=0) if latest else None
 
 
-def topic_sitemap(queryset, through, location=None):
-    """Topics (of `queryset`) with at least one public story, joined by `through`.
+def topic_sitemap(topics, public_stories, location=None):
+    """Topic pages: `topics()`, each with the newest change among its `public_stories()`.
 
-    Filtering before annotating makes the annotation count only those stories,
-    so `last_changed` is the latest change among the topic's public stories.
+    Both are called per request, as the visibility rule is (a scheduled story
+    counts once it is due); `public_stories()` is a subquery correlated with the
+    topic (`OuterRef("pk")`), so `last_changed` counts only public stories.
     """
 
     class TopicSitemap(NewsroomSitemap):
         def items(self):
-            return (
-                queryset.filter(**{f"{through}__in": Article.objects.published()})
-                .annotate(
-                    last_changed=Max(
-                        Greatest(f"{through}__updated_at", f"{through}__published_at")
-                    )
-                )
-                .order_by("pk")
+            newest = (
+                public_stories()
+                .annotate(changed=Greatest("updated_at", "published_at"))
+                .order_by("-changed")
+                .values("changed")[:1]
             )
+            return topics().annotate(last_changed=Subquery(newest)).order_by("pk")
 
         def location(self, topic):
             return location(topic) if location else topic.get_absolute_url()
@@ -199,17 +199,43 @@ def news_language(code: str) -> str:
     return code if code in ("zh-cn", "zh-tw") else code.split("-")[0]
 
 
+def stories_in_section():
+    return Article.objects.published().filter(section=OuterRef("pk"))
+
+
+def stories_by_author():
+    return Article.objects.published().filter(bylines__person=OuterRef("pk"))
+
+
+# Tags, people, organisations and countries follow their `in_public_stories()`
+# rule, the one their pages and feeds answer by; sections and author pages
+# always exist, and are listed while they have a public story.
 SITEMAPS = {
     "home": HomeSitemap,
     "stories": StorySitemap,
-    "sections": topic_sitemap(Section.objects.all(), "articles"),
-    "tags": topic_sitemap(
-        Tag.objects.all(), "article", lambda tag: reverse("articles:tag", args=[tag.slug])
+    "sections": topic_sitemap(
+        lambda: Section.objects.filter(Exists(stories_in_section())), stories_in_section
     ),
-    "people": topic_sitemap(Person.objects.not_authors(), "articles"),
-    "organisations": topic_sitemap(Organisation.objects.all(), "articles"),
-    "countries": topic_sitemap(Country.objects.all(), "articles"),
-    "authors": topic_sitemap(Person.objects.authors(), "bylines__article"),
+    "tags": topic_sitemap(
+        tags_in_public_stories,
+        public_stories_of_each_tag,
+        lambda tag: reverse("articles:tag", args=[tag.slug]),
+    ),
+    # Staff journalists' links are their author pages, listed under "authors".
+    "people": topic_sitemap(
+        lambda: Person.objects.not_authors().in_public_stories(),
+        Person.objects.public_stories_of_each,
+    ),
+    "organisations": topic_sitemap(
+        Organisation.objects.in_public_stories, Organisation.objects.public_stories_of_each
+    ),
+    "countries": topic_sitemap(
+        Country.objects.in_public_stories, Country.objects.public_stories_of_each
+    ),
+    "authors": topic_sitemap(
+        lambda: Person.objects.authors().filter(Exists(stories_by_author())),
+        stories_by_author,
+    ),
 }
 
 

@@ -183,6 +183,12 @@ def organisation(entity, *, parent=None) -> dict:
 
 
 def organisation_reference(entity) -> dict:
+    """An organisation named from another node; its page's URL only while that page is public.
+
+    Reads `has_public_page`: fetch the organisation `with_public_flag()`.
+    """
+    if not entity.has_public_page:
+        return {"@type": "Organization", "name": entity.name}
     return {
         "@type": "Organization",
         "@id": entity_id(entity),
@@ -206,14 +212,15 @@ def country(entity) -> dict:
 def person_page(entity, *, on=None) -> dict:
     """A person's (or author's) page: the Person with the roles held `on` (a date).
 
-    Reads `entity.roles.all()`; prefetch them with their organisations.
+    Reads `entity.roles.all()`; prefetch them with their organisations,
+    `with_public_flag()` (see `organisation_reference`).
     """
     day = on or timezone.localdate()
     return {"@context": CONTEXT, **person(entity, roles=entity.roles_on(day))}
 
 
 def organisation_page(entity) -> dict:
-    """An organisation's page; `entity.parent` should be select_related."""
+    """An organisation's page; prefetch `entity.parent` `with_public_flag()`."""
     return {"@context": CONTEXT, **organisation(entity, parent=entity.parent)}
 
 

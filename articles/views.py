@@ -7,11 +7,10 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.views.generic import DetailView, ListView, TemplateView
-from taggit.models import Tag
 
 from . import search as search_engine
 from .forms import SearchForm
-from .models import Article, FormerSlug, Section, Status
+from .models import Article, FormerSlug, Section, Status, tags_in_public_stories
 from .related import related_stories
 
 FRONT_PAGE_SIZE = 5
@@ -133,10 +132,12 @@ class SectionView(TopicStoryListView):
 
 
 class TagView(TopicStoryListView):
+    """Stories with a tag; 404 for a tag no public story carries, as for one that does not exist."""
+
     template_name = "articles/tag_detail.html"
 
     def get_topic(self):
-        return get_object_or_404(Tag, slug=self.kwargs["slug"])
+        return get_object_or_404(tags_in_public_stories(), slug=self.kwargs["slug"])
 
     def stories(self, tag):
         return Article.objects.filter(tags=tag)

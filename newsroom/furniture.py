@@ -8,13 +8,21 @@ partners (tests/articles/test_query_counts.py holds every page type to a budget)
 from dataclasses import dataclass
 from functools import cached_property
 
-from django.db.models import CharField, F, Value
+from django.db.models import BooleanField, CharField, Exists, F, Value
 from django.urls import reverse
 
 from articles.models import Section
 from people.models import Organisation
 
-COLUMNS = ("row_kind", "row_name", "row_slug", "row_logo", "row_link", "row_position")
+COLUMNS = (
+    "row_kind",
+    "row_name",
+    "row_slug",
+    "row_logo",
+    "row_link",
+    "row_position",
+    "row_has_page",
+)
 
 
 @dataclass(frozen=True)
@@ -26,7 +34,7 @@ class NavSection:
 @dataclass(frozen=True)
 class Partner:
     name: str
-    url: str
+    url: str  # "" when it has neither a website nor a public page
     logo_url: str
 
 
@@ -46,6 +54,7 @@ class SiteFurniture:
             row_logo=_text(""),
             row_link=_text(""),
             row_position=F("order"),
+            row_has_page=Value(True, output_field=BooleanField()),
         ).values_list(*COLUMNS)
         partners = (
             Organisation.objects.partners()
@@ -56,6 +65,8 @@ class SiteFurniture:
                 row_logo=F("logo"),
                 row_link=F("website"),
                 row_position=F("partner_order"),
+                # Without a website a partner links to its page, if that page is public.
+                row_has_page=Exists(Organisation.objects.public_stories_of_each()),
             )
             .values_list(*COLUMNS)
         )
@@ -67,7 +78,7 @@ class SiteFurniture:
     def sections(self):
         return [
             NavSection(name=name, url=reverse("articles:section", args=[slug]))
-            for kind, name, slug, _logo, _link, _position in self._rows
+            for kind, name, slug, _logo, _link, _position, _has_page in self._rows
             if kind == "section"
         ]
 
@@ -77,9 +88,9 @@ class SiteFurniture:
         return [
             Partner(
                 name=name,
-                url=link or reverse("people:organisation", args=[slug]),
+                url=link or (reverse("people:organisation", args=[slug]) if has_page else ""),
                 logo_url=storage.url(logo) if logo else "",
             )
-            for kind, name, slug, logo, link, _position in self._rows
+            for kind, name, slug, logo, link, _position, has_page in self._rows
             if kind == "partner"
         ]

@@ -34,6 +34,11 @@ def env_int(name, default):
     return int(value) if value else default
 
 
+def env_float(name, default):
+    value = os.environ.get(name)
+    return float(value) if value else default
+
+
 def dev_key_or_refuse(debug):
     # A fixed key is fine on a laptop; in production it would let anyone
     # forge sessions and signed preview links, so refuse to start.
@@ -43,6 +48,25 @@ def dev_key_or_refuse(debug):
         "DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off. "
         "Set DJANGO_DEBUG=1 for local development."
     )
+
+
+def redis_cache(url):
+    """CACHES for a Redis at `url` that an outage slows down but never breaks.
+
+    Short socket timeouts keep a hung Redis from stalling a page; while it does
+    not answer, every operation is a miss (newsroom/cache.py, docs/deploy.md).
+    """
+    return {
+        "default": {
+            "BACKEND": "newsroom.cache.ResilientRedisCache",
+            "LOCATION": url,
+            "OPTIONS": {
+                "socket_connect_timeout": env_float("REDIS_CONNECT_TIMEOUT", 0.25),
+                "socket_timeout": env_float("REDIS_TIMEOUT", 0.5),
+                "retry_after": env_float("REDIS_RETRY_AFTER", 5.0),
+            },
+        }
+    }
 
 
 # --- Core -----------------------------------------------------------------
@@ -126,12 +150,7 @@ DATABASES = {
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-        }
-    }
+    CACHES = redis_cache(REDIS_URL)
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django_countries.fields import CountryField
@@ -53,13 +53,68 @@ class KnownAs(models.Model):
                 raise ValidationError({"same_as": f"“{url}” is not a web address."})
 
 
-class CountryQuerySet(models.QuerySet):
-    def mentioned(self):
-        """Countries at least one story is about, whatever its status."""
-        return self.filter(articles__isnull=False).distinct()
+class TopicQuerySet(models.QuerySet):
+    """People, organisations and countries: which of them readers may know about."""
+
+    # How a story points at one of these (an Article lookup); any one will do.
+    story_lookups: tuple[str, ...] = ()
+
+    def public_stories_of_each(self, at=None):
+        """The public stories of the row `OuterRef("pk")` is, for a subquery."""
+        # The story model, reached through the relation: the stories app stands
+        # above this one and imports it, never the other way round.
+        Article = self.model._meta.get_field("articles").related_model
+        points_at_row = Q()
+        for lookup in self.story_lookups:
+            points_at_row |= Q(**{lookup: OuterRef("pk")})
+        return Article.objects.published(at=at).filter(points_at_row)
+
+    def in_public_stories(self, at=None):
+        """Those at least one public story (`Article.objects.published(at)`) is about.
+
+        The rule for draft-only metadata: only these have a public page and
+        feed, and only these are listed or linked on public pages. One that only
+        drafts, scheduled or withdrawn stories are about does not exist for readers.
+        """
+        return self.filter(Exists(self.public_stories_of_each(at)))
+
+    def with_public_page(self):
+        """Those whose page answers readers now (matches `has_public_page`)."""
+        return self.in_public_stories()
+
+    def with_public_flag(self, at=None):
+        """Each annotated with `in_public_stories_flag`, for linking it or not without
+        a query per row (read it through `is_in_public_stories`)."""
+        return self.annotate(in_public_stories_flag=Exists(self.public_stories_of_each(at)))
 
 
-class Country(KnownAs):
+class Topic(KnownAs):
+    """What people, organisations and countries share: names, links, and a public page or not."""
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_in_public_stories(self) -> bool:
+        """Matches `in_public_stories()` now; read from `with_public_flag()` when annotated."""
+        if hasattr(self, "in_public_stories_flag"):
+            return self.in_public_stories_flag
+        return type(self).objects.in_public_stories().filter(pk=self.pk).exists()
+
+    @property
+    def has_public_page(self) -> bool:
+        """Whether `get_absolute_url()` answers readers now: link it or not.
+
+        Matches `with_public_page()`.
+        """
+        return self.is_in_public_stories
+
+
+class CountryQuerySet(TopicQuerySet):
+    story_lookups = ("countries",)
+
+
+class Country(Topic):
     """A country, named and coded as in ISO 3166 (from django-countries)."""
 
     code = CountryField(unique=True, help_text="ISO 3166-1 alpha-2 code.")
@@ -84,7 +139,10 @@ class Country(KnownAs):
         return self.code.code.lower()
 
 
-class PersonQuerySet(models.QuerySet):
+class PersonQuerySet(TopicQuerySet):
+    # A story they wrote is theirs too: a byline must never link to a 404.
+    story_lookups = ("people", "bylines__person")
+
     def authors(self):
         """Our own journalists: people with a staff account, whose bylines link to
         their author page. Matches `Person.is_staff_author`."""
@@ -94,8 +152,12 @@ class PersonQuerySet(models.QuerySet):
         """People stories are about who are not our own journalists."""
         return self.filter(user__isnull=True)
 
+    def with_public_page(self):
+        # A staff journalist's link is their author page, a staff profile that is always public.
+        return self.filter(Q(user__isnull=False) | Exists(self.public_stories_of_each()))
 
-class Person(KnownAs):
+
+class Person(Topic):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, unique=True, blank=True)
     description = models.CharField(
@@ -140,18 +202,24 @@ class Person(KnownAs):
         """Matches `Person.objects.authors()`."""
         return self.user_id is not None
 
+    @property
+    def has_public_page(self) -> bool:
+        return self.is_staff_author or self.is_in_public_stories
+
     def roles_on(self, day):
         """The roles this person held on `day` (a date), from prefetched roles."""
         return [role for role in self.roles.all() if role.held_on(day)]
 
 
-class OrganisationQuerySet(models.QuerySet):
+class OrganisationQuerySet(TopicQuerySet):
+    story_lookups = ("organisations",)
+
     def partners(self):
         """The “Our partners” block, in the order editors set."""
         return self.filter(is_partner=True).order_by("partner_order", "name")
 
 
-class Organisation(KnownAs):
+class Organisation(Topic):
     class Kind(models.TextChoices):
         GOVERNMENT_DEPARTMENT = "government-department", "Government department"
         MINISTRY = "ministry", "Ministry"

@@ -4,20 +4,33 @@ from django.shortcuts import get_object_or_404
 from articles.models import Article
 from articles.views import TopicStoryListView
 
-from .models import Country, Organisation, Person, Role
+from .models import Country, Organisation, Person
 
 STAFF_STORIES_ON_PERSON_PAGE = 5
 
 
+def roles_with_organisations():
+    """Prefetch for a person's roles and their organisations, flagged for linking."""
+    return [
+        "roles",
+        Prefetch("roles__organisation", queryset=Organisation.objects.with_public_flag()),
+    ]
+
+
 class PersonView(TopicStoryListView):
-    """Stories about a person, under their photo, description and roles timeline."""
+    """Stories about a person, under their photo, description and roles timeline.
+
+    Only for someone a public story is about or by (`in_public_stories()`):
+    anyone else answers 404, exactly like a name that does not exist.
+    """
 
     template_name = "people/person_detail.html"
 
     def get_topic(self):
         return get_object_or_404(
-            Person.objects.select_related("country").prefetch_related(
-                Prefetch("roles", queryset=Role.objects.select_related("organisation"))
+            Person.objects.in_public_stories().prefetch_related(
+                Prefetch("country", queryset=Country.objects.with_public_flag()),
+                *roles_with_organisations(),
             ),
             slug=self.kwargs["slug"],
         )
@@ -46,9 +59,7 @@ class AuthorView(TopicStoryListView):
     def get_topic(self):
         return get_object_or_404(
             # Roles feed the Person JSON-LD's jobTitle and affiliation.
-            Person.objects.authors().prefetch_related(
-                Prefetch("roles", queryset=Role.objects.select_related("organisation"))
-            ),
+            Person.objects.authors().prefetch_related(*roles_with_organisations()),
             slug=self.kwargs["slug"],
         )
 
@@ -57,11 +68,22 @@ class AuthorView(TopicStoryListView):
 
 
 class OrganisationView(TopicStoryListView):
+    """Stories about an organisation, under its structure and its people.
+
+    404 for an organisation no public story is about. Its lists of other
+    organisations and people hold only those with a public page: listing one
+    that only a draft is about would tell readers what the draft is about.
+    """
+
     template_name = "people/organisation_detail.html"
 
     def get_topic(self):
         return get_object_or_404(
-            Organisation.objects.select_related("country", "parent"), slug=self.kwargs["slug"]
+            Organisation.objects.in_public_stories().prefetch_related(
+                Prefetch("country", queryset=Country.objects.with_public_flag()),
+                Prefetch("parent", queryset=Organisation.objects.with_public_flag()),
+            ),
+            slug=self.kwargs["slug"],
         )
 
     def stories(self, organisation):
@@ -70,17 +92,29 @@ class OrganisationView(TopicStoryListView):
     def get_context_data(self, **kwargs):
         organisation = self.topic
         return super().get_context_data(
-            children=list(organisation.children.order_by("name")),
-            roles=list(organisation.roles.select_related("person").order_by("-start", "title")),
+            children=list(organisation.children.with_public_page().order_by("name")),
+            roles=list(
+                organisation.roles.filter(person__in=Person.objects.with_public_page())
+                .select_related("person")
+                .order_by("-start", "title")
+            ),
             **kwargs,
         )
 
 
 class CountryView(TopicStoryListView):
+    """Stories about a country, under the organisations and people from it.
+
+    404 for a country no public story is about; the lists hold only
+    organisations and people with a public page, as on an organisation's page.
+    """
+
     template_name = "people/country_detail.html"
 
     def get_topic(self):
-        return get_object_or_404(Country, code=self.kwargs["code"].upper())
+        return get_object_or_404(
+            Country.objects.in_public_stories(), code=self.kwargs["code"].upper()
+        )
 
     def stories(self, country):
         return Article.objects.about(country)
@@ -88,7 +122,7 @@ class CountryView(TopicStoryListView):
     def get_context_data(self, **kwargs):
         country = self.topic
         return super().get_context_data(
-            organisations=list(country.organisations.order_by("name")),
-            people=list(country.people.order_by("name")),
+            organisations=list(country.organisations.with_public_page().order_by("name")),
+            people=list(country.people.with_public_page().order_by("name")),
             **kwargs,
         )

@@ -102,6 +102,16 @@ def make_article(
     return article
 
 
+def make_story_about(*topics, **fields):
+    """A public story about `topics` (people, organisations, countries), giving each a public page."""
+    return make_article(
+        people=[topic for topic in topics if isinstance(topic, Person)],
+        organisations=[topic for topic in topics if isinstance(topic, Organisation)],
+        countries=[topic for topic in topics if isinstance(topic, Country)],
+        **fields,
+    )
+
+
 def make_image(title=None, *, data=None, name="photo.jpg", pixels=(800, 600), **fields):
     """A library image, ingested as an upload is: checked, cleaned, with renditions."""
     from django.core.files.uploadedfile import SimpleUploadedFile

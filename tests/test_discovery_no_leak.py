@@ -1,10 +1,14 @@
-"""No discovery surface (search, feeds, sitemaps, robots.txt, JSON-LD) shows a story that is not public.
+"""No public surface (pages, search, feeds, sitemaps, robots.txt, JSON-LD) shows a story that is not public.
 
 Five stories share one section, tag, person, organisation, country and author:
 one public, and a draft, an in-review, a scheduled-not-yet-due and a withdrawn
 one. Each has a unique word in its headline and body, and its own extra tag,
-person, organisation and author named with that word. Every surface must show
-the public word (or its own marker) and none of the hidden ones.
+person, organisation, country and author named with that word; the extra
+person and organisation are also filed under the shared country and
+organisation, as a journalist researching a story would file them. Every
+surface must show the public word (or its own marker) and none of the hidden
+ones. A hidden story's own tag, person, organisation and country are draft-only
+metadata: their pages and feeds answer 404, like a name that never existed.
 
 To cover a new surface, add a line to SURFACES: a URL (formatted with the
 fixture's slugs and `{public}`, the public story's word) and what it must show.
@@ -12,6 +16,8 @@ fixture's slugs and `{public}`, the public story's word) and what it must show.
 
 import pytest
 from django.test import Client
+
+from django.utils.text import slugify
 
 from tests.json_ld import LD_JSON
 
@@ -24,6 +30,7 @@ from tests.factories import (
     make_journalist,
     make_organisation,
     make_person,
+    make_role,
     make_section,
 )
 
@@ -35,6 +42,14 @@ HIDDEN_WORDS = {
     "in-review": "pangolinreview",
     "scheduled": "axolotlscheduled",
     "withdrawn": "okapiwithdrawn",
+}
+# The country each story has to itself, renamed with the story's word.
+OWN_COUNTRIES = {
+    "published": "PT",
+    "draft": "IS",
+    "in-review": "NO",
+    "scheduled": "FI",
+    "withdrawn": "SE",
 }
 # What a surface must show, so that the test can fail: the public story's word…
 PUBLIC = object()
@@ -49,8 +64,20 @@ FEED_PAGES = [
     "/authors/{author}",
 ]
 
+# The public story's own tag, person, organisation and country.
+OWN_TOPIC_PAGES = [
+    "/tag/{own_tag}",
+    "/people/{own_person}",
+    "/organisations/{own_organisation}",
+    "/countries/{own_country}",
+]
+
 SURFACES = [
+    ("/", PUBLIC),
+    ("{story}", PUBLIC),
+    *[(f"{page}/", PUBLIC) for page in FEED_PAGES[1:] + OWN_TOPIC_PAGES],
     *[(f"{page}/{kind}/", PUBLIC) for page in FEED_PAGES for kind in ("rss", "atom")],
+    *[(f"{page}/{kind}/", PUBLIC) for page in OWN_TOPIC_PAGES for kind in ("rss", "atom")],
     ("/sitemap.xml", "/sitemap-stories.xml"),
     ("/sitemap-home.xml", "<loc>"),
     ("/sitemap-stories.xml", PUBLIC),
@@ -65,6 +92,8 @@ SURFACES = [
     ("/search/?q={public}", PUBLIC),
     ("/search/?q=talks", PUBLIC),
     ("/search/?q=negotiators+paragraph", PUBLIC),
+    # The filter lists: the country list shows the public story's own country.
+    ("/search/", f"{PUBLIC_WORD}land"),
 ]
 
 # Pages whose JSON-LD is checked on its own: a hidden word in a page's visible
@@ -78,6 +107,7 @@ JSON_LD_PAGES = [
     ("/organisations/{organisation}/", "NATO"),
     ("/countries/{country}/", "Morocco"),
     ("/authors/{author}/", "Person"),
+    *[(f"{page}/", PUBLIC) for page in OWN_TOPIC_PAGES],
 ]
 
 
@@ -88,17 +118,35 @@ def test_surfaces_cover_every_child_sitemap():
 
 def story(state, word, shared):
     """A story in `state` with `word` in its headline and body and on its own topics."""
+    own_country = country(OWN_COUNTRIES[state])
+    own_country.name = f"{word}land"
+    own_country.save()
+    own_person = make_person(f"{word} person", country=shared["country"])
+    make_role(own_person, shared["organisation"], title=f"{word} envoy")
+    own_organisation = make_organisation(
+        f"{word} org", country=shared["country"], parent=shared["organisation"]
+    )
     return story_in(
         state,
         headline=f"Talks resume {word}",
         body=f"<p>Negotiators met. The {word} paragraph.</p>",
         section=shared["section"],
         authors=[shared["author"], make_author(make_journalist(username=f"{word}author"))],
-        people=[shared["person"], make_person(f"{word} person")],
-        organisations=[shared["organisation"], make_organisation(f"{word} org")],
-        countries=[shared["country"]],
+        people=[shared["person"], own_person],
+        organisations=[shared["organisation"], own_organisation],
+        countries=[shared["country"], own_country],
         tags=["talks", word],
     )
+
+
+def own_topics(word, state):
+    """The URL arguments of the tag, person, organisation and country a story has to itself."""
+    return {
+        "own_tag": word,
+        "own_person": slugify(f"{word} person"),
+        "own_organisation": slugify(f"{word} org"),
+        "own_country": OWN_COUNTRIES[state].lower(),
+    }
 
 
 @pytest.fixture
@@ -124,6 +172,10 @@ def newsroom(settings):
         "country": shared["country"].slug,
         "author": shared["author"].slug,
         "public": PUBLIC_WORD,
+        **own_topics(PUBLIC_WORD, "published"),
+        "hidden_topics": {
+            state: own_topics(word, state) for state, word in HIDDEN_WORDS.items()
+        },
     }
 
 
@@ -159,6 +211,30 @@ def test_no_json_ld_names_a_story_that_is_not_public(newsroom, reader, url, show
     assert expected.lower() in structured, url
     for state, word in HIDDEN_WORDS.items():
         assert word not in structured, (url, state)
+
+
+NEVER_EXISTED = {
+    "own_tag": "never-existed",
+    "own_person": "never-existed",
+    "own_organisation": "never-existed",
+    "own_country": "zz",
+}
+
+
+@pytest.mark.parametrize(
+    "page",
+    [page + kind for page in OWN_TOPIC_PAGES for kind in ("/", "/rss/", "/atom/")],
+)
+def test_draft_only_topics_have_no_page_or_feed_and_answer_like_a_name_that_never_existed(
+    newsroom, reader, page
+):
+    assert reader.get(page.format(**newsroom)).status_code == 200
+    never = reader.get(page.format(**NEVER_EXISTED))
+    assert never.status_code == 404
+    for state, topics in newsroom["hidden_topics"].items():
+        response = reader.get(page.format(**topics))
+        assert response.status_code == 404, state
+        assert response.content == never.content, state
 
 
 def test_a_withdrawn_story_carries_no_json_ld(newsroom, reader):

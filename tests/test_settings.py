@@ -1,5 +1,6 @@
 """Settings come from the environment, with defaults that cannot hurt production."""
 
+import json
 import os
 import subprocess
 import sys
@@ -19,7 +20,8 @@ def load_settings(**env):
     script = (
         "import json, newsroom.settings as s;"
         "print(json.dumps({'DEBUG': s.DEBUG, 'ENGINE': s.DATABASES['default']['ENGINE'],"
-        "'CACHE': s.CACHES['default']['BACKEND'], 'HOSTS': s.ALLOWED_HOSTS, 'TZ': s.TIME_ZONE}))"
+        "'CACHE': s.CACHES['default']['BACKEND'], 'HOSTS': s.ALLOWED_HOSTS, 'TZ': s.TIME_ZONE,"
+        "'CACHE_OPTIONS': s.CACHES['default'].get('OPTIONS', {})}))"
     )
     return subprocess.run(
         [sys.executable, "-c", script],
@@ -52,6 +54,19 @@ def test_database_and_cache_follow_the_environment():
     assert "postgresql" in result.stdout
     assert "RedisCache" in result.stdout
     assert "Africa/Casablanca" in result.stdout
+
+
+def test_a_redis_cache_survives_an_outage_and_gives_up_on_a_hung_redis_quickly():
+    result = load_settings(
+        DJANGO_SECRET_KEY="k", REDIS_URL="redis://127.0.0.1:6379/0", REDIS_TIMEOUT="0.2"
+    )
+    settings = json.loads(result.stdout)
+    assert settings["CACHE"] == "newsroom.cache.ResilientRedisCache"
+    assert settings["CACHE_OPTIONS"] == {
+        "socket_connect_timeout": 0.25,
+        "socket_timeout": 0.2,
+        "retry_after": 5.0,
+    }
 
 
 def test_the_embedded_default_is_sqlite_with_a_local_memory_cache():

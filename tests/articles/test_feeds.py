@@ -392,3 +392,73 @@ def test_a_full_text_feed_parses_cleanly_too(client, illustrated, settings, kind
     feed = parsed(client, f"/feeds/{kind}/")
     assert feed.bozo == 0, feed.get("bozo_exception")
     assert "The second paragraph." in feed.entries[0].content[0].value
+
+
+# --- Plain text stays plain text in a feed reader ------------------------------------
+
+from html.parser import HTMLParser  # noqa: E402
+
+MARKUP_CHARACTERS = 'Profits < costs & more: "<b>bold</b>" claims, &amp; 5 > 3'
+
+
+class _Text(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts = []
+
+    def handle_data(self, data):
+        self.parts.append(data)
+
+
+def as_rendered(html):
+    """The text a browser or feed reader shows for `html`."""
+    parser = _Text()
+    parser.feed(html)
+    parser.close()
+    return "".join(parser.parts)
+
+
+def shown(detail):
+    """What a feed reader shows for one of feedparser's text constructs."""
+    if detail.type in ("text/html", "application/xhtml+xml"):
+        return as_rendered(detail.value)
+    return detail.value
+
+
+def shown_on_the_page(client, story, css_class):
+    html = client.get(story.get_absolute_url()).content.decode()
+    start = html.index(f'class="{css_class}">') + len(f'class="{css_class}">')
+    return as_rendered(html[start : html.index("</", start)])
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_feed_reader_shows_the_standfirst_as_the_page_does(client, db, kind):
+    story = make_article("Quarterly results", standfirst=MARKUP_CHARACTERS)
+    entry = parsed(client, f"/feeds/{kind}/").entries[0]
+    assert shown_on_the_page(client, story, "story__standfirst") == MARKUP_CHARACTERS
+    assert shown(entry.summary_detail) == MARKUP_CHARACTERS
+
+
+# Titles are plain text (RSS Best Practices Profile; Atom's default type). A
+# reader that guesses (feedparser reads an RSS title as HTML when it holds a
+# closing tag or an entity) still reads a headline as written unless it holds one.
+PLAIN_HEADLINE = 'Q&A: Profits < costs & more, "Morocco\'s" <b>bold bet'
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_feed_reader_shows_the_headline_as_the_page_does(client, db, kind):
+    story = make_article(PLAIN_HEADLINE)
+    entry = parsed(client, f"/feeds/{kind}/").entries[0]
+    assert shown_on_the_page(client, story, "story__headline") == PLAIN_HEADLINE
+    assert shown(entry.title_detail) == PLAIN_HEADLINE
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_feed_reader_shows_the_publication_and_topic_names_as_written(
+    client, db, settings, kind
+):
+    settings.NEWSROOM_PUBLICATION_NAME = "Smith & Sons <Daily>"
+    make_article("Quarterly results", tags=["R&D <lab>"])
+    assert shown(parsed(client, f"/feeds/{kind}/").feed.title_detail) == "Smith & Sons <Daily>"
+    tag_feed = parsed(client, f"/tag/rd-lab/{kind}/").feed
+    assert shown(tag_feed.title_detail) == "R&D <lab> | Smith & Sons <Daily>"

@@ -1,8 +1,15 @@
-"""Nothing unpublished reaches a public page, whoever is browsing."""
+"""Nothing unpublished reaches a public page, whoever is browsing.
+
+Nor does draft-only metadata: each story has a tag, person, organisation and
+country of its own (named "PUBLIC-…" or "HIDDEN-…"), the person and
+organisation filed under the shared country and organisation. Those of the
+hidden stories have no page and appear on no page.
+"""
 
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils.text import slugify
 
 from articles.models import PreviewLink
 from articles import previews
@@ -15,11 +22,40 @@ from tests.factories import (
     make_journalist,
     make_organisation,
     make_person,
+    make_role,
     make_section,
 )
 
 pytestmark = pytest.mark.django_db
 HIDDEN_STATES = ["draft", "in-review", "scheduled", "withdrawn"]
+OWN_COUNTRIES = {"PUBLIC": "PT", "draft": "IS", "in-review": "NO", "scheduled": "FI", "withdrawn": "SE"}
+
+
+def own_topics(name, shared_organisation):
+    """A story's own tag, person, organisation and country, each named with `name`."""
+    own_country = country(OWN_COUNTRIES[name.removeprefix("HIDDEN-")])
+    own_country.name = f"{name} land"
+    own_country.save()
+    person = make_person(f"{name} person", country=country("MA"))
+    make_role(person, shared_organisation, title="Envoy")
+    organisation = make_organisation(
+        f"{name} org", country=country("MA"), parent=shared_organisation
+    )
+    return {
+        "tags": [f"{name} topic"],
+        "people": [person],
+        "organisations": [organisation],
+        "countries": [own_country],
+    }
+
+
+def topic_pages(topics):
+    return [
+        reverse("articles:tag", args=[slugify(topics["tags"][0])]),
+        reverse("people:person", args=[topics["people"][0].slug]),
+        reverse("people:organisation", args=[topics["organisations"][0].slug]),
+        reverse("people:country", args=[topics["countries"][0].slug]),
+    ]
 
 
 @pytest.fixture
@@ -36,10 +72,17 @@ def newsroom():
         countries=[country("MA")],
         tags=["roadmap"],
     )
-    public = story_in("published", headline="PUBLIC-story", **links)
-    hidden = {state: story_in(state, headline=f"HIDDEN-{state}", **links) for state in HIDDEN_STATES}
+    own = {"PUBLIC": own_topics("PUBLIC", organisation)}
+    own |= {state: own_topics(f"HIDDEN-{state}", organisation) for state in HIDDEN_STATES}
+    public = story_in("published", headline="PUBLIC-story", **with_own(links, own["PUBLIC"]))
+    hidden = {
+        state: story_in(state, headline=f"HIDDEN-{state}", **with_own(links, own[state]))
+        for state in HIDDEN_STATES
+    }
     pages = [
         reverse("articles:home"),
+        public.get_absolute_url(),
+        *topic_pages(own["PUBLIC"]),
         section.get_absolute_url(),
         reverse("articles:tag", args=["roadmap"]),
         reverse("people:person", args=[person.slug]),
@@ -50,7 +93,17 @@ def newsroom():
         f"{reverse('articles:search')}?q=roadmap",
         f"{reverse('articles:search')}?q=Esper+NATO+Morocco",
     ]
-    return {"journalist": journalist, "public": public, "hidden": hidden, "pages": pages}
+    return {
+        "journalist": journalist,
+        "public": public,
+        "hidden": hidden,
+        "pages": pages,
+        "draft_only_pages": [page for state in HIDDEN_STATES for page in topic_pages(own[state])],
+    }
+
+
+def with_own(links, own):
+    return {**links, **{name: [*links[name], *topics] for name, topics in own.items()}}
 
 
 def readers(newsroom):
@@ -80,6 +133,15 @@ def test_a_non_public_story_answers_like_one_that_never_existed(newsroom, state)
         missing = client.get(never)
         assert response.status_code == 404, who
         assert response.content == missing.content, who
+
+
+def test_draft_only_topics_answer_like_a_name_that_never_existed(newsroom):
+    for who, client in readers(newsroom).items():
+        never = client.get(reverse("people:person", args=["never-existed"]))
+        for url in newsroom["draft_only_pages"]:
+            response = client.get(url)
+            assert response.status_code == 404, (who, url)
+            assert response.content == never.content, (who, url)
 
 
 def test_a_withdrawn_story_answers_410_gone_without_its_content(newsroom):

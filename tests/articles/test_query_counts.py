@@ -21,6 +21,7 @@ from tests.factories import (
     make_person,
     make_role,
     make_section,
+    make_story_about,
     make_user,
 )
 
@@ -46,13 +47,17 @@ def build_newsroom(n):
     author = make_person("Samir Tazi", user=make_user())
     person = make_person("Mark Esper", country=home)
     organisation = make_organisation("Department of Defense", country=home)
+    # Listed only when they have a public page, so each is in a public story.
+    listed = []
     for i in range(n):
         make_section(f"Section {i}")
         make_organisation(f"Partner {i}", is_partner=True, partner_order=i)
-        make_organisation(f"Branch {i}", parent=organisation, country=home)
-        make_person(f"Citizen {i}", country=home)
-        make_role(person, make_organisation(f"Employer {i}"), title=f"Role {i}")
-        make_role(make_person(f"Official {i}"), organisation, title=f"Official {i}")
+        listed.append(make_organisation(f"Branch {i}", parent=organisation, country=home))
+        listed.append(make_person(f"Citizen {i}", country=home))
+        listed.append(make_organisation(f"Employer {i}"))
+        make_role(person, listed[-1], title=f"Role {i}")
+        listed.append(make_person(f"Official {i}"))
+        make_role(listed[-1], organisation, title=f"Official {i}")
     writers = [author] + [make_person(f"Writer {i}", user=make_user()) for i in range(n - 1)]
     people = [person] + [make_person(f"Subject {i}") for i in range(n - 1)]
     organisations = [organisation] + [make_organisation(f"Subject org {i}") for i in range(n - 1)]
@@ -72,6 +77,7 @@ def build_newsroom(n):
         )
         for i in range(n)
     ]
+    make_story_about(*listed, section=section, published_at=timezone.now() - timedelta(days=30))
     # Older than the front page, so the home page's by-section list is never empty.
     for i in range(5):
         make_article(f"Archive {i}", section=section, published_at=timezone.now() - timedelta(days=10 + i))

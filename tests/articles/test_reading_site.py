@@ -19,6 +19,7 @@ from tests.factories import (
     make_person,
     make_role,
     make_section,
+    make_story_about,
     make_user,
 )
 
@@ -51,6 +52,16 @@ def test_footer_lists_partners_in_their_order_with_their_links(client):
     assert "Our partners" in html
     assert html.index("https://one.example/") < html.index("https://two.example/")
     assert "Not A Partner" not in html
+
+
+def test_a_partner_without_a_website_links_to_its_page_only_when_that_page_is_public(client):
+    public = make_organisation("Public Partner", is_partner=True)
+    make_story_about(public)
+    make_organisation("Draft-only Partner", is_partner=True)
+    html = html_of(client, "/")
+    assert '<a href="/organisations/public-partner/">Public Partner</a>' in html
+    assert "<li>Draft-only Partner</li>" in html
+    assert "/organisations/draft-only-partner/" not in html
 
 
 def test_a_partner_logo_is_shown_with_its_name_as_alt_text(client):
@@ -294,9 +305,23 @@ def test_the_500_page_renders_without_a_request_or_database():
 def test_person_page_shows_description_and_roles_timeline(client):
     esper = make_person("Mark Esper", description="US Secretary of Defense, 2019–2020")
     make_role(esper, make_organisation("United States Department of Defense"), title="Secretary of Defense", start="2019-07-23")
+    make_story_about(esper)
     html = html_of(client, esper.get_absolute_url())
     assert "US Secretary of Defense, 2019–2020" in html
     assert "Secretary of Defense" in html and "since 23 July 2019" in html
+
+
+def test_person_page_links_an_organisation_or_country_only_when_its_page_is_public(client):
+    esper = make_person("Mark Esper", country=country("US"))
+    dod = make_organisation("United States Department of Defense")
+    make_role(esper, dod, title="Secretary of Defense", start="2019")
+    make_role(esper, make_organisation("Draft-only Institute"), title="Fellow", start="2010", end="2012")
+    make_story_about(esper, dod)
+    html = html_of(client, esper.get_absolute_url())
+    assert '<a href="/organisations/united-states-department-of-defense/">' in html
+    assert "Fellow, Draft-only Institute" in html
+    assert "/organisations/draft-only-institute/" not in html
+    assert "United States" in html and "/countries/us/" not in html
 
 
 def test_person_page_of_a_staff_journalist_lists_stories_by_them_too(client):
@@ -319,20 +344,48 @@ def test_author_page_shows_biography_and_stories_by_them(client):
 def test_organisation_page_shows_kind_country_parent_children_and_people(client):
     dod = make_organisation("United States Department of Defense", kind=Organisation.Kind.GOVERNMENT_DEPARTMENT, country=country("US"))
     forces = make_organisation("United States Armed Forces", parent=dod)
-    make_organisation("US Army", parent=forces)
-    make_role(make_person("Mark Esper"), forces, title="Commander")
+    army = make_organisation("US Army", parent=forces)
+    esper = make_person("Mark Esper")
+    make_role(esper, forces, title="Commander")
+    make_story_about(dod, forces, army, esper)
     html = html_of(client, forces.get_absolute_url())
     for text in ["United States Department of Defense", "US Army", "Mark Esper", "Commander"]:
         assert text in html
     assert "Government department" in html_of(client, dod.get_absolute_url())
 
 
+def test_organisation_page_lists_only_the_organisations_and_people_with_a_public_page(client):
+    forces = make_organisation("United States Armed Forces", parent=make_organisation("Draft-only Parent"))
+    make_organisation("Draft-only Branch", parent=forces)
+    make_role(make_person("Draft-only Official"), forces, title="Adviser")
+    make_role(make_person("Samir Tazi", user=make_user()), forces, title="Embedded reporter")
+    make_story_about(forces)
+    html = html_of(client, forces.get_absolute_url())
+    assert "Draft-only Branch" not in html and "Draft-only Official" not in html
+    assert '<a href="/authors/samir-tazi/">Samir Tazi</a>' in html
+    assert "<dd>Draft-only Parent</dd>" in html
+    assert "/organisations/draft-only-parent/" not in html
+
+
 def test_country_page_lists_organisations_and_people_from_it(client):
     morocco = country("MA")
-    make_organisation("Royal Moroccan Armed Forces", country=morocco)
-    make_person("Nasser Bourita", country=morocco)
+    far = make_organisation("Royal Moroccan Armed Forces", country=morocco)
+    bourita = make_person("Nasser Bourita", country=morocco)
+    make_story_about(morocco, far, bourita)
     html = html_of(client, "/countries/ma/")
-    assert "Royal Moroccan Armed Forces" in html and "Nasser Bourita" in html
+    assert '<a href="/organisations/royal-moroccan-armed-forces/">Royal Moroccan Armed Forces</a>' in html
+    assert '<a href="/people/nasser-bourita/">Nasser Bourita</a>' in html
+
+
+def test_country_page_lists_only_the_organisations_and_people_with_a_public_page(client):
+    morocco = country("MA")
+    make_organisation("Draft-only Agency", country=morocco)
+    make_person("Draft-only Source", country=morocco)
+    make_article("Draft about them", status=Status.DRAFT, people=[make_person("Drafted Person", country=morocco)])
+    make_story_about(morocco)
+    html = html_of(client, "/countries/ma/")
+    for name in ["Draft-only Agency", "Draft-only Source", "Drafted Person"]:
+        assert name not in html
 
 
 @pytest.fixture

@@ -297,6 +297,30 @@ def test_a_country_filter_in_lower_case_shows_as_selected(client):
     assert '<option value="MA" selected>Morocco</option>' in page(client, q="souk", country="ma")
 
 
+def test_the_country_list_offers_only_countries_a_public_story_is_about(client):
+    make_article("Souk news", countries=[country("MA")])
+    story_in("draft", headline="Fjord news", countries=[country("IS")])
+    story_in("scheduled", headline="Lake news", countries=[country("FI")])
+    html = page(client)
+    assert '<option value="MA">Morocco</option>' in html
+    assert "Iceland" not in html and "Finland" not in html
+
+
+@pytest.mark.parametrize(
+    "field, make, relation",
+    [("person", make_person, "people"), ("organisation", make_organisation, "organisations")],
+)
+def test_a_filter_naming_a_draft_only_person_or_organisation_is_ignored_without_its_name(
+    client, field, make, relation
+):
+    secret = make("Secret Source")
+    story_in("draft", headline="Heron investigation", **{relation: [secret]})
+    make_article("Heron sighted")
+    html = page(client, q="heron", **{field: secret.slug})
+    assert "Heron sighted" in html
+    assert "Secret Source" not in html and secret.slug not in html
+
+
 def test_results_are_paginated_keeping_the_query(client):
     for number in range(25):
         make_article(f"Okapi report {number}")

@@ -8,6 +8,7 @@ from tests.factories import (
     make_organisation,
     make_person,
     make_role,
+    make_story_about,
     make_user,
 )
 from tests.json_ld import json_ld, one, urls_in
@@ -34,6 +35,7 @@ def test_a_person_page_describes_the_person_with_same_as_links(client):
         description="Former US Secretary of Defense",
         same_as="https://www.wikidata.org/wiki/Q20707946",
     )
+    make_story_about(person)
     data = one(blocks_of(client, person.get_absolute_url()), "Person")
     assert data["@context"] == "https://schema.org"
     assert data["@id"] == f"{SITE}/people/mark-esper/#person"
@@ -48,6 +50,7 @@ def test_a_person_page_gives_the_roles_held_today_as_job_title_and_affiliation(c
     far = make_organisation("Royal Armed Forces")
     make_role(person, far, title="Minister Delegate for National Defence", start="2010")
     make_role(person, make_organisation("Old Ministry"), title="Adviser", start="2000", end="2005")
+    make_story_about(person, far)
     data = one(blocks_of(client, person.get_absolute_url()), "Person")
     assert data["jobTitle"] == "Minister Delegate for National Defence"
     assert data["affiliation"] == {
@@ -58,8 +61,18 @@ def test_a_person_page_gives_the_roles_held_today_as_job_title_and_affiliation(c
     }
 
 
+def test_an_affiliation_without_a_public_page_is_named_without_its_address(client):
+    person = make_person("Abdellatif Loudiyi")
+    make_role(person, make_organisation("Draft-only Agency"), title="Director", start="2010")
+    make_story_about(person)
+    data = one(blocks_of(client, person.get_absolute_url()), "Person")
+    assert data["affiliation"] == {"@type": "Organization", "name": "Draft-only Agency"}
+
+
 def test_a_person_without_roles_has_no_job_title(client):
-    data = one(blocks_of(client, make_person("Nobody Special").get_absolute_url()), "Person")
+    person = make_person("Nobody Special")
+    make_story_about(person)
+    data = one(blocks_of(client, person.get_absolute_url()), "Person")
     assert "jobTitle" not in data and "affiliation" not in data
 
 
@@ -80,6 +93,7 @@ def test_an_organisation_page_describes_the_organisation(client):
         same_as="https://www.wikidata.org/wiki/Q11209\nhttps://www.defense.gov/",
         parent=parent,
     )
+    make_story_about(dod, parent)
     data = one(blocks_of(client, dod.get_absolute_url()), "Organization")
     assert data["name"] == "United States Department of Defense"
     assert data["alternateName"] == "DoD"
@@ -87,15 +101,27 @@ def test_an_organisation_page_describes_the_organisation(client):
     # The website counts once, however often it is listed.
     assert data["sameAs"] == ["https://www.defense.gov/", "https://www.wikidata.org/wiki/Q11209"]
     assert data["parentOrganization"]["name"] == "United States Government"
+    assert data["parentOrganization"]["url"] == f"{SITE}/organisations/united-states-government/"
+
+
+def test_a_parent_organisation_without_a_public_page_is_named_without_its_address(client):
+    dod = make_organisation(
+        "United States Department of Defense", parent=make_organisation("Draft-only Parent")
+    )
+    make_story_about(dod)
+    data = one(blocks_of(client, dod.get_absolute_url()), "Organization")
+    assert data["parentOrganization"] == {"@type": "Organization", "name": "Draft-only Parent"}
 
 
 def test_an_organisation_logo_is_an_absolute_url(client):
     organisation = make_organisation("Logo Org", logo="organisations/logo.png")
+    make_story_about(organisation)
     data = one(blocks_of(client, organisation.get_absolute_url()), "Organization")
     assert data["logo"] == f"{SITE}/media/organisations/logo.png"
 
 
 def test_a_country_page_describes_the_country(client):
+    make_story_about(country("MA"))
     data = one(blocks_of(client, "/countries/ma/"), "Country")
     assert data["name"] == country("MA").name
     assert data["url"] == f"{SITE}/countries/ma/"
@@ -116,6 +142,7 @@ def test_the_same_person_has_the_same_id_on_their_page_and_in_stories(client):
 def test_every_url_on_entity_pages_is_absolute(client):
     person = make_person("Mark Esper", photo="people/esper.jpg")
     make_role(person, make_organisation("DoD", website="https://www.defense.gov/"), start="2019")
+    make_story_about(person)
     urls = list(urls_in(blocks_of(client, person.get_absolute_url())))
     assert f"{SITE}/media/people/esper.jpg" in urls
     assert all(url.startswith(("http://", "https://")) for url in urls)
