@@ -3,8 +3,10 @@ from django.db.models import Q
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse
+from taggit.models import Tag
 
 from newsroom.autocomplete import AutocompleteAdminMixin
+from people.models import Person
 
 from . import admin_images  # noqa: F401  (registers the image library)
 from . import admin_tags  # noqa: F401  (replaces taggit's tag admin)
@@ -54,8 +56,6 @@ class TagListFilter(admin.SimpleListFilter):
     parameter_name = "tag"
 
     def lookups(self, request, model_admin):
-        from taggit.models import Tag
-
         tags = Tag.objects.filter(admin_tags.used_on(model_admin.get_queryset(request)))
         return [(tag.slug, tag.name) for tag in tags.order_by("name")[:200]]
 
@@ -72,8 +72,6 @@ class AuthorListFilter(admin.SimpleListFilter):
     parameter_name = "author"
 
     def lookups(self, request, model_admin):
-        from people.models import Person
-
         stories = model_admin.get_queryset(request).values("pk")
         authors = Person.objects.filter(bylines__article__in=stories).distinct().order_by("name")
         return [(person.pk, person.name) for person in authors]

@@ -3,10 +3,13 @@ from django.urls import reverse
 from django.utils.html import format_html
 from taggit.forms import TagWidget
 
+from people.models import Country, Organisation, Person
+
 from .body import publication_problems
-from .models import Article, Status
+from .models import Article, Section, Status, TypeOfWork
 from .revisions import EditConflict
 from .sanitize import clean_body
+from .search import MAX_QUERY_LENGTH
 
 
 class TagSuggestionWidget(TagWidget):
@@ -117,8 +120,6 @@ class SearchQueryField(forms.CharField):
     """The reader's words: NUL bytes dropped and cut to a sane length, never refused."""
 
     def to_python(self, value):
-        from .search import MAX_QUERY_LENGTH
-
         value = super().to_python(value)
         return value.replace("\x00", "")[:MAX_QUERY_LENGTH].strip()
 
@@ -166,10 +167,6 @@ class SearchForm(forms.Form):
     )
 
     def __init__(self, *args, **kwargs):
-        from people.models import Country, Organisation, Person
-
-        from .models import Section, TypeOfWork
-
         super().__init__(*args, **kwargs)
         self.fields["section"].queryset = Section.objects.all()
         self.fields["type"].choices = [("", "All types"), *TypeOfWork.choices]

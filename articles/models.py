@@ -1,3 +1,4 @@
+import secrets
 from datetime import timedelta
 
 from django.conf import settings
@@ -703,8 +704,6 @@ class DeletedStory(models.Model):
 
 
 def new_preview_key():
-    import secrets
-
     return secrets.token_urlsafe(24)
 
 

@@ -7,7 +7,10 @@ bypasses signals (`QuerySet.update()`, `bulk_create()`, raw SQL) must call
 `articles.search.index_stories()` itself, or run `rebuild_search_index`.
 """
 
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from taggit.models import Tag, TaggedItem
+
+from people.models import Country, Organisation, Person
 
 from . import search
 from .models import Article, Byline
@@ -79,10 +82,6 @@ def tag_renamed(sender, instance, raw=False, created=False, **kwargs):
 
 
 def connect():
-    from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
-
-    from people.models import Country, Organisation, Person
-
     post_save.connect(story_saved, sender=Article, dispatch_uid="search-story")
     for through in (
         Article.people.through,

@@ -45,6 +45,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 
+from .models import Country, Organisation, Person
+
 __all__ = [
     "CASE_SENSITIVE_NAMES",
     "Matcher",
@@ -272,8 +274,6 @@ _built: tuple[str, Matcher] | None = None
 
 
 def _names_from_database():
-    from .models import Country, Organisation, Person
-
     for pk, name, aliases in Person.objects.values_list("pk", "name", "aliases"):
         for each in [name, *aliases.splitlines()]:
             yield ("person", pk), each
@@ -367,8 +367,6 @@ def detect_mentions(*texts: str, html: str = "", matcher: Matcher | None = None)
 
 def resolve(mentions: Iterable[Mention]) -> list[Mention]:
     """The mentions with `.entity` loaded (one query per kind); vanished entities dropped."""
-    from .models import Country, Organisation, Person
-
     models = {"person": Person, "organisation": Organisation, "country": Country}
     mentions = list(mentions)
     loaded = {}

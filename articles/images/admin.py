@@ -13,6 +13,7 @@ from django.core.paginator import Paginator
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.html import format_html
+from taggit.models import Tag
 
 from .models import Image
 from .uploads import check_upload, discard_file, ingest
@@ -122,8 +123,6 @@ class ImageTagFilter(admin.SimpleListFilter):
     parameter_name = "tag"
 
     def lookups(self, request, model_admin):
-        from taggit.models import Tag
-
         tags = Tag.objects.filter(taggit_taggeditem_items__content_type__model="image")
         return [(tag.slug, tag.name) for tag in tags.distinct().order_by("name")[:200]]
 
