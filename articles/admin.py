@@ -283,7 +283,8 @@ class ArticleAdmin(AutocompleteAdminMixin, WorkflowViews, admin.ModelAdmin):
                 self.message_user(request, str(refusal), messages.ERROR)
             else:
                 published += 1
-        self.message_user(request, f"Published {published} stories.", messages.SUCCESS)
+        if published:
+            self.message_user(request, f"Published {published} stories.", messages.SUCCESS)
 
 
 def _refusal(request) -> str | None:

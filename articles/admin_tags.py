@@ -103,7 +103,24 @@ class TagAdmin(taggit_admin.TagAdmin):
     def merge_tags_view(self, request):
         if not self.has_change_permission(request):
             raise PermissionDenied
-        if not request.session.get("selected_tag_ids"):
+        # A tag chosen, then deleted by someone else before the merge: taggit
+        # would look it up and fail.
+        chosen = [pk for pk in request.session.get("selected_tag_ids", "").split(",") if pk.isdigit()]
+        existing = {str(pk) for pk in Tag.objects.filter(pk__in=chosen).values_list("pk", flat=True)}
+        request.session["selected_tag_ids"] = ",".join(pk for pk in chosen if pk in existing)
+        if not request.session["selected_tag_ids"]:
             self.message_user(request, "Select the tags to merge first.", messages.WARNING)
             return redirect("admin:taggit_tag_changelist")
         return super().merge_tags_view(request)
+
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        # Deleting a tag would silently retag stories readers have seen.
+        for tag in objs:
+            kept = Article.objects.on_the_record().filter(tags=tag)
+            if kept.exists():
+                protected.append(
+                    f"“{tag}” is on {kept.count()} published or withdrawn "
+                    "stories: merge it into another tag instead, so they keep one."
+                )
+        return deleted, counts, perms_needed, protected

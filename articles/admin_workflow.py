@@ -76,9 +76,7 @@ class WorkflowViews:
 
     def workflow_context(self, request, article):
         events = list(article.events.select_related("by").order_by("-at", "-pk")[:8])
-        last_note = None
-        if article.status == "draft" and events and events[0].action == ArticleEvent.Action.SEND_BACK:
-            last_note = events[0]
+        last_note = workflow.sent_back_note(article)
         link = PreviewLink.objects.filter(article=article).first()
         return {
             "workflow": {

@@ -223,6 +223,26 @@ def record_event(
     return event
 
 
+# Events that move a story between states (edits, pictures and share links don't).
+MOVES = [
+    Action.SUBMIT,
+    Action.SEND_BACK,
+    Action.PUBLISH,
+    Action.SCHEDULE,
+    Action.UNSCHEDULE,
+    Action.WITHDRAW,
+    Action.REDRAFT,
+]
+
+
+def sent_back_note(article: Article) -> ArticleEvent | None:
+    """The send-back the authors are working on: shown until they submit again."""
+    if article.status != Status.DRAFT:
+        return None
+    last_move = article.events.filter(action__in=MOVES).select_related("by").order_by("-at", "-pk").first()
+    return last_move if last_move and last_move.action == Action.SEND_BACK else None
+
+
 # --- Transitions -------------------------------------------------------------------
 
 

@@ -17,6 +17,7 @@ from django.contrib.contenttypes import views as contenttype_views
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404
+from django.shortcuts import redirect
 from django.urls import URLPattern
 from django.utils.translation import gettext as _
 
@@ -43,6 +44,10 @@ class NewsroomAdminSite(admin.AdminSite):
                 _("Content type %(ct_id)s object %(obj_id)s doesn’t exist")
                 % {"ct_id": content_type_id, "obj_id": object_id}
             )
+        model_admin = self._registry.get(type(obj)) if obj is not None else None
+        if model_admin is not None and callable(model_admin.view_on_site):
+            # The admin knows better than `get_absolute_url()` (a draft's preview).
+            return redirect(model_admin.view_on_site(obj))
         return contenttype_views.shortcut(request, content_type_id, object_id)
 
     def may_view(self, request, obj) -> bool:

@@ -83,6 +83,13 @@ class PersonAdmin(AutocompleteAdminMixin, KeptByStoriesMixin, admin.ModelAdmin):
         ("Staff", {"fields": ["user"], "classes": ["collapse"]}),
     ]
 
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        # Linking a person to a staff account is for those who manage accounts.
+        if not request.user.has_perm("auth.view_user"):
+            fields.append("user")
+        return fields
+
 
 @admin.register(Organisation)
 class OrganisationAdmin(AutocompleteAdminMixin, KeptByStoriesMixin, admin.ModelAdmin):

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.articles.workflow_stories import story_in
+from tests.forms import opened_form
 from tests.factories import make_author, make_editor, make_journalist
 
 pytestmark = pytest.mark.django_db
@@ -63,6 +64,19 @@ def test_the_sent_back_note_is_shown_to_the_author():
     assert "Please add the minister&#x27;s reply." in change_page(author, story)
 
 
+def test_the_sent_back_note_stays_while_the_author_revises_and_goes_once_resubmitted():
+    author = make_journalist()
+    story = story_in("in-review", authors=[make_author(author)])
+    story.send_back(by=make_editor(), note="Please add the minister's reply.")
+    client = logged_in(author)
+    url = reverse("admin:articles_article_change", args=[story.pk])
+    data = {**opened_form(client, url), "standfirst": ["The minister replied on Friday."]}
+    assert client.post(url, data).status_code == 302
+    assert "Please add the minister&#x27;s reply." in change_page(author, story)
+    story.submit(by=author)
+    assert "sent-back-note" not in change_page(make_editor(), story)
+
+
 def test_the_change_list_filters_by_state():
     story_in("scheduled", headline="Going out tomorrow")
     story_in("published", headline="Out already")
@@ -107,3 +121,16 @@ def test_the_dashboard_does_not_grow_queries_with_the_number_of_stories(django_a
         story_in("in-review")
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(url)
+
+
+def test_publish_now_on_a_story_it_cannot_publish_reports_the_refusal_not_a_success():
+    editor = make_editor()
+    story = story_in("withdrawn")
+    response = logged_in(editor).post(
+        reverse("admin:articles_article_changelist"),
+        {"action": "publish_now", "_selected_action": [story.pk]},
+        follow=True,
+    )
+    texts = [str(m) for m in response.context["messages"]]
+    assert not any(text.startswith("Published") for text in texts)
+    assert any("withdrawn" in text for text in texts)

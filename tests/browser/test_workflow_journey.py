@@ -82,8 +82,10 @@ def test_a_story_goes_from_draft_to_the_home_page(browser, live_server, page, sc
 
     story = Article.objects.get(headline=HEADLINE)
     assert list(story.events.values_list("action", flat=True)) == [
+        "create",
         "submit",
         "send-back",
+        "edit",
         "submit",
         "publish",
     ]

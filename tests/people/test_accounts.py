@@ -195,3 +195,15 @@ def test_a_deactivated_journalist_keeps_their_author_page_and_bylines(admin_clie
     assert "Rowena Rival" in client.get(story.get_absolute_url()).content.decode()
 
 
+
+
+def test_an_editor_sees_a_persons_staff_account_but_cannot_change_it(client):
+    from django.urls import reverse
+
+    from tests.factories import make_editor, make_journalist, make_person
+
+    person = make_person("Samir Tazi", user=make_journalist("samir"))
+    client.force_login(make_editor())
+    html = client.get(reverse("admin:people_person_change", args=[person.pk])).content.decode()
+    assert "samir" in html
+    assert 'name="user"' not in html  # the account picker would answer an editor 403
