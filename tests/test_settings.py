@@ -21,7 +21,9 @@ def load_settings(**env):
         "import json, newsroom.settings as s;"
         "print(json.dumps({'DEBUG': s.DEBUG, 'ENGINE': s.DATABASES['default']['ENGINE'],"
         "'CACHE': s.CACHES['default']['BACKEND'], 'HOSTS': s.ALLOWED_HOSTS, 'TZ': s.TIME_ZONE,"
-        "'CACHE_OPTIONS': s.CACHES['default'].get('OPTIONS', {})}))"
+        "'CACHE_OPTIONS': s.CACHES['default'].get('OPTIONS', {}),"
+        "'CONN_MAX_AGE': s.DATABASES['default']['CONN_MAX_AGE'],"
+        "'CONN_HEALTH_CHECKS': s.DATABASES['default']['CONN_HEALTH_CHECKS']}))"
     )
     return subprocess.run(
         [sys.executable, "-c", script],
@@ -73,6 +75,17 @@ def test_the_embedded_default_is_sqlite_with_a_local_memory_cache():
     result = load_settings(DJANGO_DEBUG="1")
     assert "sqlite3" in result.stdout
     assert "LocMemCache" in result.stdout
+
+
+def test_workers_keep_their_database_connection_and_check_it_before_reuse():
+    settings = json.loads(load_settings(DJANGO_DEBUG="1").stdout)
+    assert settings["CONN_MAX_AGE"] == 600
+    assert settings["CONN_HEALTH_CHECKS"] is True
+
+
+def test_keeping_connections_can_be_turned_off():
+    settings = json.loads(load_settings(DJANGO_DEBUG="1", DATABASE_CONN_MAX_AGE="0").stdout)
+    assert settings["CONN_MAX_AGE"] == 0
 
 
 @pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="REDIS_URL is not set")
