@@ -27,6 +27,7 @@ test: install check
 	$(BIN)/pytest
 
 check: install
+	$(BIN)/ruff check .
 	DJANGO_DEBUG=1 $(BIN)/python manage.py check --fail-level WARNING
 	DJANGO_DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
 

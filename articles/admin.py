@@ -8,9 +8,13 @@ from taggit.models import Tag
 from newsroom.autocomplete import AutocompleteAdminMixin
 from people.models import Person
 
-from . import admin_images  # noqa: F401  (registers the image library)
-from . import admin_tags  # noqa: F401  (replaces taggit's tag admin)
-from . import admin_mentions, editing, workflow
+from . import (
+    admin_images,  # noqa: F401  (registers the image library)
+    admin_mentions,
+    admin_tags,  # noqa: F401  (replaces taggit's tag admin)
+    editing,
+    workflow,
+)
 from .admin_workflow import StateListFilter, WorkflowViews, state_badge
 from .forms import ArticleAdminForm
 from .models import Article, Byline, Correction, DeletedStory, Section

@@ -13,13 +13,13 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import path
 from django.utils import timezone
 from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
 from . import editing, previews, revisions, workflow
-from .models import Article, ArticleEvent, Correction, PreviewLink, Revision
+from .models import Article, Correction, PreviewLink, Revision
 from .workflow import State, TransitionNotAllowed
 
 STATE_COLOURS = {
@@ -155,7 +155,7 @@ class WorkflowViews:
             kwargs = self._transition_arguments(request, name)
             event = getattr(workflow, name)(article, by=request.user, **kwargs)
         except workflow.PermissionRefused as refusal:
-            raise PermissionDenied(str(refusal))
+            raise PermissionDenied(str(refusal)) from None
         except TransitionNotAllowed as refusal:
             self.message_user(request, str(refusal), messages.ERROR)
         else:
@@ -256,7 +256,7 @@ class WorkflowViews:
         try:
             edit = editing.restore(revision, by=request.user)
         except workflow.PermissionRefused as refusal:
-            raise PermissionDenied(str(refusal))
+            raise PermissionDenied(str(refusal)) from None
         if edit.changed:
             self.message_user(
                 request,

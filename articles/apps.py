@@ -6,7 +6,9 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Stories"
 
     def ready(self):
-        from . import checks  # noqa: F401  (registers the system checks)
-        from . import signals
+        from . import (
+            checks,  # noqa: F401  (registers the system checks)
+            signals,
+        )
 
         signals.connect()

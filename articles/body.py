@@ -11,6 +11,7 @@ from html import unescape
 
 from .images.models import Image
 
+
 def body_reference(pk) -> str:
     """How a body figure names a library image (the editor's `data-file`).
 

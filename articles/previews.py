@@ -102,7 +102,7 @@ def shared_preview(request, token):
     try:
         data = signing.TimestampSigner(salt=SALT).unsign_object(token, max_age=lifetime())
     except signing.BadSignature:  # also SignatureExpired
-        raise Http404("This preview link has expired or is not valid.")
+        raise Http404("This preview link has expired or is not valid.") from None
     link = get_object_or_404(
         PreviewLink.objects.select_related("article"), article_id=data["a"], key=data["k"]
     )

@@ -7,8 +7,9 @@ between, no row matches and the save is refused (`EditConflict`), inside the sam
 transaction as the related changes, so nothing half-written survives.
 """
 
+import dataclasses
 import difflib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db.models import CharField, F, TextField
 from django.utils import timezone
@@ -172,9 +173,9 @@ class Change:
     """One field's difference: text as inserted/deleted runs, relations as sets."""
 
     label: str
-    segments: list = field(default_factory=list)  # (kind, text): equal/insert/delete
-    added: list = field(default_factory=list)
-    removed: list = field(default_factory=list)
+    segments: list = dataclasses.field(default_factory=list)  # (kind, text): equal/insert/delete
+    added: list = dataclasses.field(default_factory=list)
+    removed: list = dataclasses.field(default_factory=list)
 
 
 def _text_segments(old: str, new: str) -> list:

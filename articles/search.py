@@ -22,7 +22,7 @@ the column weights before saturating, so the shortest story wins.
 
 import re
 from dataclasses import dataclass
-from datetime import timezone as dt_timezone
+from datetime import UTC
 
 from django.db import connection, transaction
 from django.db.models import FloatField, Prefetch, Q
@@ -202,7 +202,7 @@ def _recency_sql() -> tuple[str, list]:
         age = "GREATEST(EXTRACT(EPOCH FROM (%s - articles_article.published_at)) / 86400.0, 0)"
         return f"(1.0 / (1.0 + {age} / {HALF_SCORE_AFTER_DAYS}))", [now]
     age = "MAX(julianday(%s) - julianday(articles_article.published_at), 0)"
-    stamp = now.astimezone(dt_timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+    stamp = now.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
     return f"(1.0 / (1.0 + {age} / {HALF_SCORE_AFTER_DAYS}))", [stamp]
 
 

@@ -8,7 +8,6 @@ absolute, built on NEWSROOM_SITE_URL. What is emitted where, and why:
 docs/structured-data.md.
 """
 
-from datetime import timedelta
 from functools import lru_cache
 
 from django.conf import settings
@@ -21,8 +20,8 @@ from PIL import Image as PILImage
 
 from newsroom.site import absolute
 
-from .models import Correction, TypeOfWork
 from .images.renditions import get_rendition, structured_data_specs
+from .models import Correction, TypeOfWork
 
 CONTEXT = "https://schema.org"
 

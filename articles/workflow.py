@@ -17,11 +17,11 @@ from functools import partial
 
 from django.contrib.auth.models import AnonymousUser
 from django.db import models, transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import OuterRef
 from django.utils import timezone
 
 from . import notifications
-from .models import Article, ArticleEvent, Byline, Correction, PreviewLink, Status
+from .models import Article, ArticleEvent, Correction, PreviewLink, Status
 
 Action = ArticleEvent.Action
 

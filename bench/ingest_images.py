@@ -34,8 +34,8 @@ from PIL import Image as PILImage  # noqa: E402
 from PIL import ImageDraw  # noqa: E402
 
 from articles.images.models import Image  # noqa: E402
-    from articles.images.uploads import check_upload, ingest  # noqa: E402
 from articles.images.renditions import ensure_renditions  # noqa: E402
+from articles.images.uploads import check_upload, ingest  # noqa: E402
 
 
 def maxrss_mb():

@@ -65,7 +65,7 @@ def generated_names(count, rng):
                 (("organisation", pk), acronym),
             ]
             display.append(" ".join(words) + " Agency")
-    for pk, (code, name) in enumerate(countries, start=1):
+    for pk, (_code, name) in enumerate(countries, start=1):
         pairs.append((("country", pk), str(name)))
     return pairs, display
 

@@ -215,8 +215,8 @@ def measure_one_database():
                     "function_p95_ms": round(percentile(function_ms, 0.95), 2),
                     "page_median_ms": round(statistics.median(page_ms), 2),
                     "page_p95_ms": round(percentile(page_ms, 0.95), 2),
-                    "slowest": max(zip(function_ms, QUERIES))[1][:40],
-                    "hits": {q: n for q, n in list(hits.items())[:6]},
+                    "slowest": max(zip(function_ms, QUERIES, strict=True))[1][:40],
+                    "hits": dict(list(hits.items())[:6]),
                 }
             )
         )

@@ -50,7 +50,7 @@ class KnownAs(models.Model):
             try:
                 validate(url)
             except ValidationError:
-                raise ValidationError({"same_as": f"“{url}” is not a web address."})
+                raise ValidationError({"same_as": f"“{url}” is not a web address."}) from None
 
 
 class TopicQuerySet(models.QuerySet):

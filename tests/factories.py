@@ -117,8 +117,8 @@ def make_image(title=None, *, data=None, name="photo.jpg", pixels=(800, 600), **
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from articles.images.models import Image
-    from articles.images.uploads import check_upload, ingest
     from articles.images.renditions import ensure_renditions
+    from articles.images.uploads import check_upload, ingest
     from tests.articles.image_files import jpeg
 
     checked = check_upload(SimpleUploadedFile(name, data or jpeg(*pixels)))

@@ -16,11 +16,11 @@ demo has no row of it, the tests say so (see NOT_IN_DEMO).
 """
 
 import io
-from unittest import mock
 from contextlib import contextmanager
 from datetime import datetime
 from importlib import import_module
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from django.apps import apps

@@ -5,8 +5,6 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
-from articles.models import Article
-from people.models import Person
 from tests.articles.test_permissions import change_form_data
 from tests.factories import make_article, make_editor, make_person
 

@@ -16,10 +16,7 @@ fixture's slugs and `{public}`, the public story's word) and what it must show.
 
 import pytest
 from django.test import Client
-
 from django.utils.text import slugify
-
-from tests.json_ld import LD_JSON
 
 from articles.sitemaps import SITEMAPS
 from tests.articles.workflow_stories import story_in
@@ -33,6 +30,7 @@ from tests.factories import (
     make_role,
     make_section,
 )
+from tests.json_ld import LD_JSON
 
 pytestmark = pytest.mark.django_db
 

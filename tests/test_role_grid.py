@@ -10,10 +10,10 @@ before and after; "no" also makes the same request for an id that does not
 exist and compares the two answers.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
-from typing import Callable
 
 import pytest
 from django.contrib.admin.models import LogEntry
@@ -38,7 +38,6 @@ from articles.models import (
     Revision,
 )
 from people.models import Country, Organisation, Person, Role
-from tests.forms import opened_form
 from tests.articles.image_files import jpeg, upload
 from tests.articles.workflow_stories import story_in
 from tests.factories import (
@@ -53,6 +52,7 @@ from tests.factories import (
     make_superuser,
     make_user,
 )
+from tests.forms import opened_form
 
 pytestmark = pytest.mark.django_db
 
@@ -914,7 +914,7 @@ def check(word, door, newsroom, role):
 CASES = [
     pytest.param(action_, role, word, id=f"{action_} | {role}")
     for action_, *words in TABLE
-    for role, word in zip(ROLES, words)
+    for role, word in zip(ROLES, words, strict=True)
 ]
 
 
@@ -955,8 +955,8 @@ def test_the_table_is_the_one_in_the_docs():
     assert [row[0] for row in rows] == [row[0] for row in TABLE], "the rows differ"
     differences = [
         f"{doc_row[0]} | {role}: the doc says “{doc_cell}”, the test “{test_cell}”"
-        for doc_row, test_row in zip(rows, TABLE)
-        for role, doc_cell, test_cell in zip(ROLES, doc_row[1:], test_row[1:])
+        for doc_row, test_row in zip(rows, TABLE, strict=False)
+        for role, doc_cell, test_cell in zip(ROLES, doc_row[1:], test_row[1:], strict=False)
         if doc_cell != test_cell
     ]
     assert not differences, "\n".join(differences)

@@ -16,7 +16,6 @@ from django.utils.html import format_html
 from taggit.models import Tag
 
 from .models import Image
-from .uploads import check_upload, discard_file, ingest
 from .renditions import (
     JPEG,
     ensure_renditions,
@@ -25,6 +24,7 @@ from .renditions import (
     square_spec,
     width_specs,
 )
+from .uploads import check_upload, discard_file, ingest
 
 ACCEPT = "image/jpeg,image/png,image/webp,image/gif,image/avif"
 

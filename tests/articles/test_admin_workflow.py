@@ -1,6 +1,5 @@
 """The workflow in the admin: state shown, the right buttons, the newsroom dashboard."""
 
-from datetime import timedelta
 
 import pytest
 from django.test import Client
@@ -8,8 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.articles.workflow_stories import story_in
-from tests.forms import opened_form
 from tests.factories import make_author, make_editor, make_journalist
+from tests.forms import opened_form
 
 pytestmark = pytest.mark.django_db
 

@@ -16,9 +16,9 @@ from articles.admin_mentions import ATTACH, ATTACH_ALL
 from articles.demo import stories
 from articles.models import Article, ArticleEvent, DeletedStory, Status
 from people.models import Country, Person
-from tests.forms import opened_form
 from tests.articles.workflow_stories import row
 from tests.factories import make_article, make_author, make_journalist
+from tests.forms import opened_form
 
 pytestmark = pytest.mark.django_db
 

@@ -365,7 +365,7 @@ TOPIC_PAGES = {
 @pytest.mark.parametrize("page", TOPIC_PAGES)
 def test_a_topic_page_announces_its_own_feeds_before_the_sites(client, stories, page):
     html = client.get(page).content.decode()
-    rss = html.index(f'type="application/rss+xml" title="')
+    rss = html.index('type="application/rss+xml" title="')
     assert f'href="{page}rss/"' in html[rss : rss + 300]
     assert f'href="{page}atom/"' in html
     assert html.index(f'href="{page}rss/"') < html.index('href="/feeds/rss/"')

@@ -5,9 +5,9 @@ import re
 import pytest
 from django.urls import reverse
 
+from articles.images.models import Rendition
 from articles.models import Status
 from articles.workflow import TransitionNotAllowed
-from articles.images.models import Rendition
 from tests.factories import make_article, make_editor, make_image
 
 pytestmark = pytest.mark.django_db

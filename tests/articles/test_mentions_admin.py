@@ -9,7 +9,14 @@ from django.urls import reverse
 
 from articles.models import Status
 from people import mentions
-from tests.factories import country, make_article, make_editor, make_organisation, make_person, make_user
+from tests.factories import (
+    country,
+    make_article,
+    make_editor,
+    make_organisation,
+    make_person,
+    make_user,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -57,7 +64,7 @@ def form_data(client, story, **changes):
     """What the browser would post back: the change form's current values."""
     form = client.get(change_url(story)).context["adminform"].form
     data = {}
-    for name, field in form.fields.items():
+    for name in form.fields:
         value = form[name].value()
         if value is None or value is False:
             continue
@@ -72,8 +79,9 @@ def test_the_panel_lists_what_the_story_names_but_is_not_attached_to(writer_clie
     story.people.add(make_person("Someone Else"))
     html = writer_client.get(change_url(story)).content.decode()
     assert "Mentioned in this story" in html
-    assert 'value="person:%d"' % story.people.get().pk not in html
-    for value in ["person:%d" % mentions.detect_mentions("Esper")[0].pk, "country:%d" % country("MA").pk]:
+    assert f'value="person:{story.people.get().pk}"' not in html
+    attachable = [f"person:{mentions.detect_mentions('Esper')[0].pk}", f"country:{country('MA').pk}"]
+    for value in attachable:
         assert f'name="_attach_mention" value="{value}"' in html
     assert "named 2 times" in html
     assert 'value="all">Attach all 3</button>' in html

@@ -11,13 +11,13 @@ from django.test import Client
 from django.urls import reverse
 from django.utils.text import slugify
 
-from articles.models import PreviewLink
 from articles import previews
+from articles.models import PreviewLink
 from tests.articles.workflow_stories import story_in
 from tests.factories import (
     country,
-    make_author,
     make_article,
+    make_author,
     make_editor,
     make_journalist,
     make_organisation,

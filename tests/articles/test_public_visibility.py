@@ -11,7 +11,14 @@ import pytest
 from django.utils import timezone
 
 from articles.models import Status
-from tests.factories import country, make_article, make_organisation, make_person, make_section, make_user
+from tests.factories import (
+    country,
+    make_article,
+    make_organisation,
+    make_person,
+    make_section,
+    make_user,
+)
 
 pytestmark = pytest.mark.django_db
 

@@ -140,7 +140,7 @@ def test_when_two_requests_race_one_file_wins_and_the_other_is_removed(
         ours = get_rendition(type(image).objects.get(pk=image.pk), spec)
     assert ours.pk == rival["row"].pk
     assert image.renditions.filter(spec="w640.jpg").count() == 1
-    on_disk = [path for path in settings.MEDIA_ROOT.rglob("*.jpg")]
+    on_disk = list(settings.MEDIA_ROOT.rglob("*.jpg"))
     names = {path.relative_to(settings.MEDIA_ROOT).as_posix() for path in on_disk}
     assert ours.file.name in names
     # Exactly one file per rendition row, plus the original: the loser's file is gone.

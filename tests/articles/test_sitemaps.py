@@ -11,7 +11,6 @@ from lxml import etree
 
 from articles import sitemaps
 from articles.models import Status
-from tests.articles.workflow_stories import story_in
 from tests.factories import (
     country,
     make_article,

@@ -13,8 +13,8 @@ from PIL import Image as PILImage
 
 from articles import previews, structured_data
 from articles.checks import check_publisher_logo
-from articles.models import Correction, PreviewLink, TypeOfWork
 from articles.images.renditions import structured_data_specs
+from articles.models import Correction, PreviewLink, TypeOfWork
 from tests.articles.workflow_stories import story_in
 from tests.factories import (
     country,

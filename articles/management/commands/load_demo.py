@@ -15,9 +15,9 @@ from django.db import transaction
 from django.urls import reverse
 
 from articles.demo import entities, stories
-from newsroom.site import absolute
 from articles.models import Article, Byline, Correction, Section, Status, TypeOfWork
 from articles.sanitize import clean_body
+from newsroom.site import absolute
 from people.models import Country, Organisation, Person, Role
 
 REFUSAL = (
