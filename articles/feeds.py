@@ -123,7 +123,7 @@ class StoryFeed(Feed):
         stories = self.public_stories(topic).for_listing().prefetch_related("tags")
         if full_text():
             # rendered_body() links first mentions from these, without a query per story.
-            stories = stories.prefetch_related("people", "organisations", "countries")
+            stories = stories.with_body().prefetch_related("people", "organisations", "countries")
         return stories.newest_first().distinct()[:FEED_SIZE]
 
     def item_title(self, article):

@@ -4,8 +4,8 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
-from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, Window
-from django.db.models.functions import Greatest, RowNumber
+from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q
+from django.db.models.functions import Greatest
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django_prose_editor.fields import ProseEditorField
@@ -154,23 +154,31 @@ class ArticleQuerySet(models.QuerySet):
             Prefetch("bylines", queryset=Byline.objects.select_related("person"))
         )
 
-    def front_page_first(self):
-        """Editor-placed stories in their home page order, then the newest."""
-        return self.order_by(
-            F("home_position").asc(nulls_last=True), F("published_at").desc(), "-pk"
-        )
+    def front_page(self, size):
+        """The home page's top `size` stories: editor-placed ones in their order, then
+        the newest.
 
-    def latest_in_each_section(self, per_section):
-        """The newest `per_section` stories of every section, grouped by section."""
-        ranked = self.annotate(
-            section_rank=Window(
-                RowNumber(),
-                partition_by=F("section_id"),
-                order_by=[F("published_at").desc(), F("pk").desc()],
-            )
-        )
-        return ranked.filter(section_rank__lte=per_section).order_by(
-            "section__order", "section__name", "section_rank"
+        The candidates are the placed stories (a handful, found by the index on
+        `home_position`) and the `size` newest, so the cost does not grow with
+        the archive.
+        """
+        newest = self.newest_first().values("pk")[:size]
+        return self.filter(Q(home_position__isnull=False) | Q(pk__in=newest)).order_by(
+            F("home_position").asc(nulls_last=True), F("published_at").desc(), "-pk"
+        )[:size]
+
+    def latest_in_each_section(self, per_section, sections):
+        """The newest `per_section` stories of each of `sections`, grouped by section.
+
+        One query, a bounded index range per section: ranking every story of
+        every section (a window function) grows with the archive.
+        """
+        newest_in = Q(pk__in=[])
+        for section in sections:
+            newest = self.in_section(section).newest_first().values("pk")[:per_section]
+            newest_in |= Q(pk__in=newest)
+        return self.filter(newest_in).order_by(
+            "section__order", "section__name", F("published_at").desc(), "-pk"
         )
 
     def last_changed(self):
@@ -206,12 +214,18 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def for_listing(self):
-        """What a story card needs, in a constant number of queries."""
+        """What a story card needs, in a constant number of queries, without the body
+        (the bulk of a story's row; `with_body()` brings it back)."""
         return (
             self.select_related("section", "lead_image")
             .prefetch_related("lead_image__renditions")
             .with_bylines()
+            .defer("body")
         )
+
+    def with_body(self):
+        """Undoes `for_listing()`'s deferral, for lists that show the text (full-text feeds)."""
+        return self.defer(None)
 
 
 # Saves within a minute of publishing are part of publishing the story, not an

@@ -24,9 +24,9 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         stories = Article.objects.published().for_listing()
-        front = list(stories.front_page_first()[:FRONT_PAGE_SIZE])
+        front = list(stories.front_page(FRONT_PAGE_SIZE))
         latest = stories.exclude(pk__in=[story.pk for story in front]).latest_in_each_section(
-            PER_SECTION
+            PER_SECTION, Section.objects.values_list("pk", flat=True)
         )
         return super().get_context_data(
             lead=front[0] if front else None,

@@ -46,6 +46,7 @@ class PersonView(TopicStoryListView):
                 Article.objects.published()
                 .by(person)
                 .select_related("section")
+                .defer("body")
                 .newest_first()[:STAFF_STORIES_ON_PERSON_PAGE]
             )
         return super().get_context_data(stories_by=stories_by, **kwargs)

@@ -133,3 +133,30 @@ def clear_newsroom():
     Organisation.objects.all().delete()
     Person.objects.all().delete()
     Section.objects.all().delete()
+
+
+LIST_PAGES = ["home", "section", "tag", "author", "staff person", "person", "organisation", "country"]
+
+
+def selected_columns(captured):
+    return "\n".join(query["sql"] for query in captured.captured_queries)
+
+
+@pytest.mark.parametrize("page", LIST_PAGES)
+def test_a_list_page_never_reads_a_story_body(client, page):
+    urls = build_newsroom(3)
+    warm_caches()
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(urls[page]).status_code == 200
+    sql = selected_columns(captured)
+    assert '"articles_article"."headline"' in sql
+    assert '"articles_article"."body"' not in sql
+
+
+@pytest.mark.parametrize("path", ["/feeds/rss/", "/search/?q=story"])
+def test_feeds_and_search_results_never_read_a_story_body(client, path, settings):
+    build_newsroom(3)
+    settings.NEWSROOM_FEED_FULL_TEXT = False
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(path).status_code == 200
+    assert '"articles_article"."body"' not in selected_columns(captured)
