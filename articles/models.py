@@ -193,6 +193,19 @@ class ArticleQuerySet(models.QuerySet):
         )
         return found["latest"], found["count"]
 
+    def latest_public_change(self):
+        """The newest moment what readers see may have changed, or None: a story saved
+        (any story: an edit, a correction, a withdrawal all save it) or a scheduled
+        one going live.
+
+        Two index lookups whatever the archive's size, so conditional GETs cost
+        next to nothing. A draft's save moves it too: a needless refetch, never a
+        stale page.
+        """
+        saved = self.aggregate(latest=Max("updated_at"))["latest"]
+        went_live = self.published().aggregate(latest=Max("published_at"))["latest"]
+        return max(filter(None, [saved, went_live]), default=None)
+
     def showing(self, image):
         """Stories that show a library picture: as lead image or as a figure in the body."""
         return self.filter(Q(lead_image=image) | Q(body__contains=body_reference(image.pk)))
@@ -371,7 +384,20 @@ class Article(models.Model):
                 name="one_story_per_imported_text",
             ),
         ]
-        indexes = [models.Index(fields=["status", "published_at"])]
+        indexes = [
+            # Every public list: the visibility rule, newest first.
+            models.Index(fields=["status", "published_at"]),
+            # Sections' pages and the home page's latest in each section.
+            models.Index(fields=["section", "status", "published_at"], name="story_section_newest"),
+            # The home page's placed stories, a handful among thousands.
+            models.Index(
+                fields=["home_position"],
+                condition=Q(home_position__isnull=False),
+                name="story_placed_on_home",
+            ),
+            # `latest_public_change()`: conditional GETs answered from the index.
+            models.Index(fields=["updated_at"], name="story_last_saved"),
+        ]
         permissions = [
             ("publish_article", "Can publish, schedule, unschedule and send back stories"),
             ("withdraw_article", "Can withdraw stories and return them to draft"),

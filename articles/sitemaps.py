@@ -21,7 +21,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import conditional_page, require_safe
+from django.views.decorators.http import condition, conditional_page, require_safe
 
 from newsroom.site import absolute
 from people.models import Country, Organisation, Person
@@ -39,6 +39,11 @@ ROBOTS_MAX_AGE = 24 * 60 * 60
 # Google News: stories of the last two days, at most 1,000 per sitemap.
 NEWS_WINDOW = timedelta(hours=48)
 NEWS_LIMIT = 1000
+
+# Stories per sitemap page: the protocol allows 50,000, but each story brings its
+# body (for its figures) and its pictures, and a page must stay cheap to render
+# under a crawler's parallel fetches. The index lists every page.
+STORIES_PER_PAGE = 1000
 
 
 def w3c(moment):
@@ -127,6 +132,8 @@ class HomeSitemap(NewsroomSitemap):
 
 class StorySitemap(NewsroomSitemap):
     """Every public story, with its lead picture and body figures as image entries."""
+
+    limit = STORIES_PER_PAGE
 
     def items(self):
         return (
@@ -239,14 +246,51 @@ SITEMAPS = {
 }
 
 
-def _public(max_age):
+def _public(max_age, validators=None):
+    """Public and cacheable for `max_age`; conditional GETs answered by `validators`
+    (a (etag, last_modified) pair of functions of the request, without rendering),
+    else by an ETag of the rendered page."""
+
     def decorate(view):
-        return require_safe(cache_control(public=True, max_age=max_age)(conditional_page(view)))
+        conditional = (
+            condition(etag_func=validators[0], last_modified_func=validators[1])
+            if validators
+            else conditional_page
+        )
+        return require_safe(cache_control(public=True, max_age=max_age)(conditional(view)))
 
     return decorate
 
 
-@_public(SITEMAP_MAX_AGE)
+def _last_change(request):
+    """When readers' view of the stories last changed, once per request: what the
+    story sitemap and the index are made of, so a crawler's revisit is two index
+    lookups instead of a page."""
+    if not hasattr(request, "_latest_public_change"):
+        request._latest_public_change = Article.objects.latest_public_change()
+    return request._latest_public_change
+
+
+def _stories_etag(request, *parts):
+    latest = _last_change(request)
+    stamp = latest.timestamp() if latest else 0
+    return "-".join(str(part) for part in (*parts, request.GET.get("p", "1"), stamp))
+
+
+def _index_etag(request):
+    # The news sitemap's 48-hour window moves with the clock alone: so does the index.
+    return _stories_etag(request, "index", timezone.now().strftime("%Y%m%d%H"))
+
+
+def _story_sitemap_etag(request, section):
+    return _stories_etag(request, section)
+
+
+def _story_sitemap_last_modified(request, section):
+    return _last_change(request)
+
+
+@_public(SITEMAP_MAX_AGE, (_index_etag, None))
 def index(request):
     """The sitemap index: every child sitemap page that has URLs, and the news one."""
     entries = []
@@ -271,14 +315,34 @@ def index(request):
     )
 
 
-@_public(SITEMAP_MAX_AGE)
 def sitemap(request, section):
-    """One child sitemap page (`?p=2` for the second 50,000 URLs)."""
+    """One child sitemap page (`?p=2` for the second page)."""
     if section not in SITEMAPS:
         raise Http404("No such sitemap.")
+    # Only the story sitemap is made of stories alone; topic sitemaps also show
+    # names and addresses, which change without a story changing.
+    view = _story_sitemap if section == "stories" else _topic_sitemap
+    return view(request, section)
+
+
+def _render_sitemap(request, section):
     return sitemap_views.sitemap(
         request, {section: SITEMAPS[section]}, section, template_name="articles/sitemap.xml"
     )
+
+
+def _render_story_sitemap(request, section):
+    response = _render_sitemap(request, section)
+    # Django's view dates the page by its newest story; the validators' date (which
+    # also moves when a story leaves) is the one a crawler's revisit is judged by.
+    del response.headers["Last-Modified"]
+    return response
+
+
+_story_sitemap = _public(SITEMAP_MAX_AGE, (_story_sitemap_etag, _story_sitemap_last_modified))(
+    _render_story_sitemap
+)
+_topic_sitemap = _public(SITEMAP_MAX_AGE)(_render_sitemap)
 
 
 @_public(NEWS_SITEMAP_MAX_AGE)

@@ -10,7 +10,7 @@ from django.utils import timezone
 from lxml import etree
 
 from articles import sitemaps
-from articles.models import Status
+from articles.models import Article, Status
 from tests.factories import (
     country,
     make_article,
@@ -174,9 +174,12 @@ def test_the_index_lists_every_page_of_a_long_sitemap(
     assert client.get("/sitemap-stories.xml?p=3").status_code == 404
 
 
-def test_sitemaps_hold_the_protocols_fifty_thousand_urls_per_file():
-    assert sitemaps.StorySitemap.limit == 50_000
+def test_topic_sitemaps_hold_the_protocols_fifty_thousand_urls_per_file():
     assert sitemaps.SITEMAPS["tags"].limit == 50_000
+
+
+def test_stories_come_a_thousand_to_a_sitemap_page_so_each_page_stays_cheap():
+    assert sitemaps.StorySitemap.limit == 1000
 
 
 def test_an_unknown_child_sitemap_is_404(client, db):
@@ -312,6 +315,45 @@ def test_sitemaps_may_be_cached_and_are_kept_out_of_search_results(
 def test_a_crawler_with_the_current_etag_gets_304(client, newsroom):
     etag = client.get("/sitemap-stories.xml")["ETag"]
     assert client.get("/sitemap-stories.xml", HTTP_IF_NONE_MATCH=etag).status_code == 304
+
+
+@pytest.mark.parametrize("path", ["/sitemap.xml", "/sitemap-stories.xml"])
+def test_a_revisit_with_the_etag_is_answered_from_two_index_lookups(client, newsroom, path):
+    etag = client.get(path)["ETag"]
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path, HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == 304
+    assert len(queries) == 2
+
+
+def test_a_crawler_asking_if_modified_since_its_last_visit_gets_304(client, newsroom):
+    last_modified = client.get("/sitemap-stories.xml")["Last-Modified"]
+    response = client.get("/sitemap-stories.xml", HTTP_IF_MODIFIED_SINCE=last_modified)
+    assert response.status_code == 304
+
+
+def test_a_withdrawn_story_gives_the_story_sitemap_a_new_etag(client, newsroom):
+    etag = client.get("/sitemap-stories.xml")["ETag"]
+    story = newsroom["public"]
+    story.updated_at = timezone.now() + timedelta(seconds=1)
+    Article.objects.filter(pk=story.pk).update(
+        status=Status.WITHDRAWN, updated_at=story.updated_at
+    )
+    response = client.get("/sitemap-stories.xml", HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == 200
+    assert "Roadmap" not in response.content.decode()
+
+
+def test_a_scheduled_story_going_live_gives_the_story_sitemap_a_new_etag(
+    client, newsroom, monkeypatch
+):
+    due = timezone.now() + timedelta(minutes=5)
+    make_article("Scheduled story", published_at=due)
+    etag = client.get("/sitemap-stories.xml")["ETag"]
+    monkeypatch.setattr(timezone, "now", lambda: due + timedelta(seconds=1))
+    response = client.get("/sitemap-stories.xml", HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == 200
+    assert "scheduled-story" in response.content.decode()
 
 
 def test_child_sitemaps_send_last_modified(client, newsroom):
