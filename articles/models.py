@@ -130,11 +130,20 @@ class ArticleQuerySet(models.QuerySet):
         kept = Q(pk__in=Article.objects.on_the_record().about(entity).values("pk"))
         if isinstance(entity, Person):
             kept |= Q(bylines__person=entity)
-        return self.filter(kept).distinct().newest_first()
+        return (
+            self.filter(kept)
+            .distinct()
+            .order_by(F("published_at").desc(nulls_last=True), "-pk")
+        )
 
     def newest_first(self):
-        # pk breaks ties so pagination is stable when two stories share a time.
-        return self.order_by(F("published_at").desc(nulls_last=True), "-pk")
+        """Newest publication first: the order of every public list.
+
+        Plain descending, which the (status, published_at) index serves on every
+        database; public stories always have a time, so where NULLs go (first
+        on PostgreSQL) does not arise. pk breaks ties, for stable pagination.
+        """
+        return self.order_by("-published_at", "-pk")
 
     def about(self, entity):
         """Stories about a person, organisation or country."""

@@ -1,8 +1,10 @@
 from itertools import groupby
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.template.defaultfilters import truncatechars
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
@@ -29,6 +31,7 @@ class HomeView(TemplateView):
             PER_SECTION, Section.objects.values_list("pk", flat=True)
         )
         return super().get_context_data(
+            description=f"The latest news and analysis from {settings.NEWSROOM_PUBLICATION_NAME}.",
             lead=front[0] if front else None,
             top_stories=front[1:],
             sections=[
@@ -115,10 +118,18 @@ class TopicStoryListView(ListView):
 
     def get_queryset(self):
         self.topic = self.get_topic()
-        return self.stories(self.topic).published().for_listing().newest_first().distinct()
+        # No DISTINCT: each topic's lookup meets a story at most once (one tag,
+        # byline or link per story and topic), and DISTINCT would sort them all.
+        return self.stories(self.topic).published().for_listing().newest_first()
+
+    def describe(self, topic) -> str:
+        """The page in a sentence, for search engines and social cards."""
+        return truncatechars(topic.description or topic.name, 200)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(topic=self.topic, **kwargs)
+        return super().get_context_data(
+            topic=self.topic, social_title=self.topic.name, description=self.describe(self.topic), **kwargs
+        )
 
 
 class SectionView(TopicStoryListView):
@@ -141,6 +152,9 @@ class TagView(TopicStoryListView):
 
     def stories(self, tag):
         return Article.objects.filter(tags=tag)
+
+    def describe(self, tag):
+        return f"Stories about {tag.name} from {settings.NEWSROOM_PUBLICATION_NAME}."
 
 
 SEARCH_PAGE_SIZE = 20
@@ -168,6 +182,8 @@ def search(request):
         {
             "form": form,
             "query": query,
+            "social_title": f"Search: {query}" if query else "Search",
+            "description": f"Search the stories of {settings.NEWSROOM_PUBLICATION_NAME}.",
             "results": [(articles[pk], highlights.get(pk)) for pk in ids if pk in articles],
             "page_obj": page,
             "paginator": paginator,

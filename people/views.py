@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 
@@ -38,6 +39,10 @@ class PersonView(TopicStoryListView):
     def stories(self, person):
         return Article.objects.about(person)
 
+    def describe(self, person):
+        about = person.description or person.name
+        return f"{about}: stories from {settings.NEWSROOM_PUBLICATION_NAME}."
+
     def get_context_data(self, **kwargs):
         person = self.topic
         stories_by = []
@@ -66,6 +71,10 @@ class AuthorView(TopicStoryListView):
 
     def stories(self, person):
         return Article.objects.by(person)
+
+    def describe(self, person):
+        about = f", {person.description}" if person.description else ""
+        return f"Stories by {person.name}{about}."
 
 
 class OrganisationView(TopicStoryListView):
