@@ -54,15 +54,16 @@ def merge_tags(tags, into):
     tags = tags.exclude(pk=into.pk)
     with transaction.atomic():
         stories = TaggedStory.objects.filter(tag__in=tags)
-        search.index_stories(stories.values_list("content_object_id", flat=True))
+        retagged = list(stories.values_list("content_object_id", flat=True))
         _merge_links(stories, into, ["content_object"])
         _merge_links(TaggedItem.objects.filter(tag__in=tags), into, ["content_type", "object_id"])
+        search.index_stories(retagged)
 
 
 def _merge_links(links, into, owner):
     """Point `links` at `into`, keeping one link per owner (the fields naming what is tagged)."""
     same_owner = {field: OuterRef(field) for field in owner}
-    first = links.model.objects.filter(pk__in=links.values("pk"), **same_owner).order_by("pk")
+    first = links.filter(**same_owner).order_by("pk")
     already = links.model.objects.filter(tag=into, **same_owner)
     links.filter(pk=Subquery(first.values("pk")[:1])).exclude(Exists(already)).update(tag=into)
     links.delete()  # what is left: a second link to the same story or picture
