@@ -12,14 +12,16 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Q
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.shortcuts import redirect
 from taggit import admin as taggit_admin  # registers taggit's TagAdmin, replaced below
+from taggit.forms import MergeTagsForm
 from taggit.models import Tag, TaggedItem
 
-from . import workflow
+from . import search, workflow
 from .images.models import Image
-from .models import Article
+from .models import Article, TaggedStory
 
 
 def stories_known_to(user, stories=None):
@@ -33,14 +35,38 @@ def stories_known_to(user, stories=None):
 
 
 def used_on(objects):
-    """Matches tags used on at least one of `objects` (a queryset of one model)."""
-    return Exists(
-        TaggedItem.objects.filter(
-            tag=OuterRef("pk"),
+    """Matches tags used on at least one of `objects` (stories or pictures)."""
+    if objects.model is Article:
+        links = TaggedStory.objects.filter(content_object__in=objects.values("pk"))
+    else:
+        links = TaggedItem.objects.filter(
             content_type=ContentType.objects.get_for_model(objects.model),
             object_id__in=objects.values("pk"),
         )
-    )
+    return Exists(links.filter(tag=OuterRef("pk")))
+
+
+def merge_tags(tags, into):
+    """Put tag `into` on every story and picture carrying one of `tags`, in their place.
+
+    taggit's own merge knows only its generic rows, which stories no longer use.
+    """
+    tags = tags.exclude(pk=into.pk)
+    with transaction.atomic():
+        stories = TaggedStory.objects.filter(tag__in=tags)
+        retagged = list(stories.values_list("content_object_id", flat=True))
+        _merge_links(stories, into, ["content_object"])
+        _merge_links(TaggedItem.objects.filter(tag__in=tags), into, ["content_type", "object_id"])
+        search.index_stories(retagged)
+
+
+def _merge_links(links, into, owner):
+    """Point `links` at `into`, keeping one link per owner (the fields naming what is tagged)."""
+    same_owner = {field: OuterRef(field) for field in owner}
+    first = links.filter(**same_owner).order_by("pk")
+    already = links.model.objects.filter(tag=into, **same_owner)
+    links.filter(pk=Subquery(first.values("pk")[:1])).exclude(Exists(already)).update(tag=into)
+    links.delete()  # what is left: a second link to the same story or picture
 
 
 def tags_visible_to(user, tags=None):
@@ -111,7 +137,14 @@ class TagAdmin(taggit_admin.TagAdmin):
         if not request.session["selected_tag_ids"]:
             self.message_user(request, "Select the tags to merge first.", messages.WARNING)
             return redirect("admin:taggit_tag_changelist")
-        return super().merge_tags_view(request)
+        form = MergeTagsForm(request.POST) if request.method == "POST" else None
+        if form is None or not form.is_valid():
+            return super().merge_tags_view(request)  # the form, or taggit's error message
+        into, _ = Tag.objects.get_or_create(name=form.cleaned_data["new_tag_name"])
+        merge_tags(Tag.objects.filter(pk__in=existing), into)
+        self.message_user(request, "Tags have been merged", messages.SUCCESS)
+        request.session.pop("selected_tag_ids", None)
+        return redirect("..")
 
     def get_deleted_objects(self, objs, request):
         deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)

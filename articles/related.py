@@ -8,9 +8,8 @@ multiply rows). A shared person weighs most, a shared country least.
 
 from django.db.models import Exists, F, Func, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
-from taggit.models import TaggedItem
 
-from .models import Article
+from .models import Article, TaggedStory
 
 WEIGHTS = {"people": 3, "organisations": 2, "tags": 2, "countries": 1}
 
@@ -24,24 +23,18 @@ def _count(queryset):
 
 def _overlaps(article):
     """(kind, subquery counting what a candidate shares with `article`) pairs."""
-    m2m = {"people": "person_id", "organisations": "organisation_id", "countries": "country_id"}
-    for kind, column in m2m.items():
+    links = {
+        "people": (Article.people.through, "article_id", "person_id"),
+        "organisations": (Article.organisations.through, "article_id", "organisation_id"),
+        "countries": (Article.countries.through, "article_id", "country_id"),
+        "tags": (TaggedStory, "content_object_id", "tag_id"),
+    }
+    for kind, (through, story, other) in links.items():
         ids = [obj.pk for obj in getattr(article, kind).all()]
         if ids:
-            through = getattr(Article, kind).through.objects
             yield kind, _count(
-                through.filter(article_id=OuterRef("pk"), **{f"{column}__in": ids})
+                through.objects.filter(**{story: OuterRef("pk"), f"{other}__in": ids})
             )
-    tag_ids = [tag.pk for tag in article.tags.all()]
-    if tag_ids:
-        yield "tags", _count(
-            TaggedItem.objects.filter(
-                content_type__app_label="articles",
-                content_type__model="article",
-                object_id=OuterRef("pk"),
-                tag_id__in=tag_ids,
-            )
-        )
 
 
 def related_stories(article, *, limit=4):

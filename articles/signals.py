@@ -8,12 +8,12 @@ bypasses signals (`QuerySet.update()`, `bulk_create()`, raw SQL) must call
 """
 
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
-from taggit.models import Tag, TaggedItem
+from taggit.models import Tag
 
 from people.models import Country, Organisation, Person
 
 from . import search
-from .models import Article, Byline
+from .models import Article, Byline, TaggedStory
 
 
 def story_saved(sender, instance, raw=False, **kwargs):
@@ -87,7 +87,7 @@ def connect():
         Article.people.through,
         Article.organisations.through,
         Article.countries.through,
-        TaggedItem,
+        TaggedStory,
     ):
         m2m_changed.connect(links_changed, sender=through, dispatch_uid=f"search-{through}")
     for signal in (post_save, post_delete):
