@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0013_image_content_types_follow_the_library'),
+        ('articles', '0015_story_tags_move_to_tagged_story'),
         ('images', '0001_initial'),
         ('people', '0002_load_iso_countries'),
         ('taggit', '0006_rename_taggeditem_content_type_object_id_taggit_tagg_content_8fc721_idx'),
