@@ -182,7 +182,7 @@ def organisation(entity, *, parent=None) -> dict:
             "name": entity.name,
             "alternateName": entity.short_name,
             "url": absolute(entity.get_absolute_url()),
-            "logo": _logo(entity.logo),
+            "logo": _logo_url(entity.logo),
             "parentOrganization": organisation_reference(parent) if parent else None,
             "sameAs": same_as,
         }
@@ -196,17 +196,11 @@ def _square_url(image) -> str:
     return absolute(get_rendition(image, square_spec(image, SQUARES[-1])).url)
 
 
-def _logo(image) -> dict | None:
-    """A logo uncropped, as an ImageObject with its size."""
+def _logo_url(image) -> str:
+    """A logo uncropped, at the library's largest width that fits it."""
     if image is None:
-        return None
-    rendition = get_rendition(image, width_specs(image, fallback_format(image))[-1])
-    return {
-        "@type": "ImageObject",
-        "url": absolute(rendition.url),
-        "width": rendition.width,
-        "height": rendition.height,
-    }
+        return ""
+    return absolute(get_rendition(image, width_specs(image, fallback_format(image))[-1]).url)
 
 
 def organisation_reference(entity) -> dict:
