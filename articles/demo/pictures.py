@@ -50,6 +50,10 @@ def _jpeg(picture: Image.Image) -> bytes:
     return buffer.getvalue()
 
 
+# Pillow's built-in font has no curly quotes or dashes.
+PLAIN = str.maketrans({"–": "-", "—": "-", "‘": "'", "’": "'", "“": '"', "”": '"'})
+
+
 def _wrap(draw, text, font, width):
     lines, line = [], ""
     for word in text.split():
@@ -63,16 +67,19 @@ def _wrap(draw, text, font, width):
 
 
 def figures_in(text: str) -> list[int]:
-    """The numbers a story mentions (years and counts), for its bar chart."""
-    return [int(n) for n in re.findall(r"\b\d{1,4}\b", text) if int(n) > 0][:8]
+    """Figures a story mentions, for its bar chart: its years, or else its counts."""
+    numbers = [int(n) for n in re.findall(r"\b\d{1,4}\b", text) if int(n) > 0]
+    years = [n for n in numbers if 1900 < n < 2100]
+    return (years if len(years) >= 3 else [n for n in numbers if n not in years])[:8]
 
 
 def _bar_chart(draw, rng, numbers, box, colour):
     left, top, right, bottom = box
     gap = 18
     width = (right - left - gap * (len(numbers) - 1)) / len(numbers)
-    # Years (2020) would flatten counts (3): each bar is scaled within its own kind.
-    scale = [n - 1900 if n > 1900 else n for n in numbers]
+    # Years are drawn from a floor, so 2004 and 2020 differ at a glance.
+    floor = min(numbers) - 5 if min(numbers) > 1900 else 0
+    scale = [n - floor for n in numbers]
     tallest = max(scale) or 1
     for index, value in enumerate(scale):
         x = left + index * (width + gap)
@@ -108,11 +115,11 @@ def story_card(slug, headline, *, body="", countries=()) -> bytes:
         _map(draw, mapped, (width * 0.52, height * 0.08, width * 0.97, height * 0.92), accent, "#ffffff")
     elif numbers:
         _bar_chart(draw, rng, numbers, (width * 0.55, height * 0.25, width * 0.95, height * 0.88), accent)
-    for _ in range(6):  # a few shapes, so cards differ at a glance
-        x, y, r = rng.uniform(0, width * 0.5), rng.uniform(0, height), rng.uniform(20, 90)
+    for _ in range(6):  # a few shapes along the top, so cards differ at a glance
+        x, y, r = rng.uniform(0, width * 0.5), rng.uniform(0, height * 0.12), rng.uniform(15, 45)
         draw.ellipse((x - r, y - r, x + r, y + r), outline=accent, width=3)
     font = _font(64)
-    lines = _wrap(draw, headline, font, width * 0.46)[:6]
+    lines = _wrap(draw, headline.translate(PLAIN), font, width * 0.46)[:6]
     y = height / 2 - len(lines) * 40
     for line in lines:
         draw.text((56, y), line, font=font, fill="#ffffff")
@@ -153,6 +160,6 @@ def logo_card(slug, name, short_name="") -> bytes:
     sides = rng.choice([3, 4, 5, 6, 8])
     draw.regular_polygon((width / 2, height / 2, 200), sides, fill=colour)
     label = (short_name or "".join(word[0] for word in name.split() if word[0].isupper()))[:5]
-    font = _font(140 if len(label) <= 3 else 96)
-    draw.text((width / 2, height / 2), label, font=font, fill="#ffffff", anchor="mm")
+    font = _font(100 if len(label) <= 3 else 72)
+    draw.text((width / 2, height * 0.56), label, font=font, fill="#ffffff", anchor="mm")
     return _jpeg(card)
