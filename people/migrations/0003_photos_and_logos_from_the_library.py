@@ -72,10 +72,12 @@ def to_library(apps, schema_editor):
             setattr(entity, new, image)
             entity.save(update_fields=[new])
             make_renditions(image.pk)
-            moved.append(name)
+            # A file the library itself holds (after a migration back) is still in use.
+            if not Image.objects.filter(file=name).exists():
+                moved.append(name)
     if moved:
         report(
-            f"\n  {len(moved)} photos and logos moved to the image library, cleaned. "
+            f"\n  {len(moved)} photo and logo files copied into the image library, cleaned. "
             "The original files are no longer used and may hold metadata: delete them "
             "once you have checked the library: " + ", ".join(moved)
         )

@@ -71,3 +71,5 @@ def test_a_file_the_library_refuses_is_reported_and_left_unlinked(newsroom_befor
     output = capsys.readouterr().out
     assert "Department of Defense: organisations/dod.jpg was not imported" in output
     assert "SVG" in output
+    # The original, GPS and all, is named for the newsroom to delete.
+    assert "delete them once you have checked the library: people/esper.jpg" in output
