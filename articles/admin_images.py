@@ -47,10 +47,31 @@ class StoryImageForm(ImageAdminForm):
 
 class StoryImageAdmin(ImageAdmin):
     form = StoryImageForm
-    readonly_fields = [*ImageAdmin.readonly_fields, "usage_list"]
+    readonly_fields = [*ImageAdmin.readonly_fields, "usage_list", "portrait_usage"]
 
     def usage_fieldsets(self):
-        return [("Used in", {"fields": ["usage_list"]})]
+        return [("Used in", {"fields": ["usage_list", "portrait_usage"]})]
+
+    @admin.display(description="People and organisations")
+    def portrait_usage(self, image):
+        """Whose photo or logo it is: deleting it takes it off their page."""
+        shown_by = [
+            *((person, "photo") for person in image.photo_of.all()),
+            *((organisation, "logo") for organisation in image.logo_of.all()),
+        ]
+        if not shown_by:
+            return "Nobody’s photo or logo."
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join(
+                "",
+                '<li><a href="{}">{}</a> ({})</li>',
+                (
+                    (reverse(f"admin:people_{entity._meta.model_name}_change", args=[entity.pk]), entity, role)
+                    for entity, role in shown_by
+                ),
+            ),
+        )
 
     @admin.display(description="Stories")
     def usage_list(self, image):

@@ -224,13 +224,20 @@ class ArticleQuerySet(models.QuerySet):
         return self.select_related("section", "lead_image").with_bylines().prefetch_related(
             "lead_image__renditions",
             "tags",
-            "organisations",
+            # Photos and logos are in the story's structured data (`about`).
+            Prefetch(
+                "organisations",
+                queryset=Organisation.objects.select_related("logo").prefetch_related(
+                    "logo__renditions"
+                ),
+            ),
             "countries",
             "corrections",
             Prefetch(
                 "people",
-                queryset=Person.objects.prefetch_related(
-                    Prefetch("roles", queryset=Role.objects.select_related("organisation"))
+                queryset=Person.objects.select_related("photo").prefetch_related(
+                    "photo__renditions",
+                    Prefetch("roles", queryset=Role.objects.select_related("organisation")),
                 ),
             ),
         )

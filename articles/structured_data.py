@@ -20,7 +20,14 @@ from PIL import Image as PILImage
 
 from newsroom.site import absolute
 
-from .images.renditions import get_rendition, structured_data_specs
+from .images.renditions import (
+    SQUARES,
+    fallback_format,
+    get_rendition,
+    square_spec,
+    structured_data_specs,
+    width_specs,
+)
 from .models import Correction, TypeOfWork
 
 CONTEXT = "https://schema.org"
@@ -146,7 +153,7 @@ def person(entity, *, roles=None) -> dict:
 
     `roles`, when given, are the roles to report as jobTitle and affiliation.
     """
-    photo = absolute(entity.photo.url) if entity.photo else ""
+    photo = _square_url(entity.photo)
     roles = roles or []
     employers = _unique_by_pk(role.organisation for role in roles)
     return _without_empty(
@@ -174,11 +181,25 @@ def organisation(entity, *, parent=None) -> dict:
             "name": entity.name,
             "alternateName": entity.short_name,
             "url": absolute(entity.get_absolute_url()),
-            "logo": absolute(entity.logo.url) if entity.logo else "",
+            "logo": _logo_url(entity.logo),
             "parentOrganization": organisation_reference(parent) if parent else None,
             "sameAs": same_as,
         }
     )
+
+
+def _square_url(image) -> str:
+    """A portrait as a square rendition (the library's largest square)."""
+    if image is None:
+        return ""
+    return absolute(get_rendition(image, square_spec(image, SQUARES[-1])).url)
+
+
+def _logo_url(image) -> str:
+    """A logo uncropped, at the library's largest width that fits it."""
+    if image is None:
+        return ""
+    return absolute(get_rendition(image, width_specs(image, fallback_format(image))[-1]).url)
 
 
 def organisation_reference(entity) -> dict:

@@ -8,11 +8,17 @@ partners (tests/articles/test_query_counts.py holds every page type to a budget)
 from dataclasses import dataclass
 from functools import cached_property
 
-from django.db.models import BooleanField, CharField, Exists, F, Value
+from django.db.models import BooleanField, CharField, Exists, F, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 
+from articles.images.models import Image, Rendition
 from articles.models import Section
 from people.models import Organisation
+
+# The footer shows logos 48px high: the library's narrowest rendition, in the
+# fallback format (JPEG or PNG: sorted before WebP), else the cleaned original.
+FOOTER_LOGO_SPECS = ("w320.jpg", "w320.png")
 
 COLUMNS = (
     "row_kind",
@@ -36,6 +42,11 @@ class Partner:
     name: str
     url: str  # "" when it has neither a website nor a public page
     logo_url: str
+
+
+def _footer_logo():
+    renditions = Rendition.objects.filter(image=OuterRef("logo"), spec__in=FOOTER_LOGO_SPECS)
+    return Subquery(renditions.order_by("spec").values("file")[:1])
 
 
 def _text(value):
@@ -62,7 +73,7 @@ class SiteFurniture:
                 row_kind=_text("partner"),
                 row_name=F("name"),
                 row_slug=F("slug"),
-                row_logo=F("logo"),
+                row_logo=Coalesce(_footer_logo(), F("logo__file")),
                 row_link=F("website"),
                 row_position=F("partner_order"),
                 # Without a website a partner links to its page, if that page is public.
@@ -84,7 +95,7 @@ class SiteFurniture:
 
     @cached_property
     def partners(self):
-        storage = Organisation._meta.get_field("logo").storage
+        storage = Image._meta.get_field("file").storage
         return [
             Partner(
                 name=name,

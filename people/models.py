@@ -164,7 +164,16 @@ class Person(Topic):
         max_length=200, blank=True, help_text="One line, e.g. “US Secretary of Defense”."
     )
     biography = models.TextField(blank=True)
-    photo = models.ImageField(upload_to="people/", blank=True)
+    photo = models.ForeignKey(
+        "images.Image",
+        # Deleting a picture from the library (a licence ran out) takes it off
+        # the page; the person stays.
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="photo_of",
+        help_text="From the image library: choose one, or upload a new photo below.",
+    )
     country = models.ForeignKey(
         Country, on_delete=models.SET_NULL, null=True, blank=True, related_name="people"
     )
@@ -252,7 +261,14 @@ class Organisation(Topic):
         help_text="The organisation this one belongs to, if any.",
     )
     description = models.TextField(blank=True)
-    logo = models.ImageField(upload_to="organisations/", blank=True)
+    logo = models.ForeignKey(
+        "images.Image",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="logo_of",
+        help_text="From the image library: choose one, or upload a new logo below.",
+    )
     website = models.URLField(blank=True)
     is_partner = models.BooleanField(
         "partner", default=False, help_text="Show in the “Our partners” block."

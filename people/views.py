@@ -29,8 +29,9 @@ class PersonView(TopicStoryListView):
 
     def get_topic(self):
         return get_object_or_404(
-            Person.objects.in_public_stories().prefetch_related(
+            Person.objects.in_public_stories().select_related("photo").prefetch_related(
                 Prefetch("country", queryset=Country.objects.with_public_flag()),
+                "photo__renditions",
                 *roles_with_organisations(),
             ),
             slug=self.kwargs["slug"],
@@ -65,7 +66,9 @@ class AuthorView(TopicStoryListView):
     def get_topic(self):
         return get_object_or_404(
             # Roles feed the Person JSON-LD's jobTitle and affiliation.
-            Person.objects.authors().prefetch_related(*roles_with_organisations()),
+            Person.objects.authors()
+            .select_related("photo")
+            .prefetch_related("photo__renditions", *roles_with_organisations()),
             slug=self.kwargs["slug"],
         )
 
@@ -89,8 +92,9 @@ class OrganisationView(TopicStoryListView):
 
     def get_topic(self):
         return get_object_or_404(
-            Organisation.objects.in_public_stories().prefetch_related(
+            Organisation.objects.in_public_stories().select_related("logo").prefetch_related(
                 Prefetch("country", queryset=Country.objects.with_public_flag()),
+                "logo__renditions",
                 Prefetch("parent", queryset=Organisation.objects.with_public_flag()),
             ),
             slug=self.kwargs["slug"],

@@ -37,7 +37,6 @@ from django.urls import reverse
 
 from articles import revisions, search
 from articles.models import Article, ArticleEvent
-from tests.factories import make_image
 from tests.forms import as_post, editable_inputs, form_values, main_form, text_inputs
 
 pytestmark = pytest.mark.django_db
@@ -65,15 +64,6 @@ NOT_IN_DEMO = {
     "articles.deletedstory": (
         "The demo deletes no story; one draft is deleted the way an editor does it.",
         _deleted_draft,
-    ),
-    "images.image": (
-        "The demo ships no picture files; one is uploaded the way the library does it.",
-        lambda: make_image(
-            "Esper and Bourita at the signing",
-            alt_text="Two men shake hands in front of flags.",
-            caption="The roadmap was signed in Rabat.",
-            credit="Demo Photographer / Newsroom",
-        ),
     ),
 }
 

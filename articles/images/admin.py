@@ -15,16 +15,16 @@ from django.urls import path
 from django.utils.html import format_html
 from taggit.models import Tag
 
+from .library import store
 from .models import Image
 from .renditions import (
     JPEG,
-    ensure_renditions,
     get_rendition,
     refresh_renditions,
     square_spec,
     width_specs,
 )
-from .uploads import check_upload, discard_file, ingest
+from .uploads import check_upload
 
 ACCEPT = "image/jpeg,image/png,image/webp,image/gif,image/avif"
 
@@ -203,13 +203,7 @@ class ImageAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         if not change:
             obj.uploaded_by = request.user
-            pixels = ingest(form.checked, obj)
-            try:
-                super().save_model(request, obj, form, change)
-                ensure_renditions(obj, pixels)
-            except BaseException:
-                discard_file(obj)
-                raise
+            store(form.checked, obj)
             return
         self.save_description(request, obj)
         if {"focal_x", "focal_y"} & set(form.changed_data):

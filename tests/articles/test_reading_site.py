@@ -65,8 +65,10 @@ def test_a_partner_without_a_website_links_to_its_page_only_when_that_page_is_pu
 
 
 def test_a_partner_logo_is_shown_with_its_name_as_alt_text(client):
-    make_organisation("Logo Partner", is_partner=True, logo="organisations/logo.png")
-    assert '<img src="/media/organisations/logo.png" alt="Logo Partner"' in html_of(client, "/")
+    logo = make_image("Logo Partner logo", pixels=(800, 400))
+    make_organisation("Logo Partner", is_partner=True, logo=logo)
+    small = logo.renditions.get(spec="w320.jpg")
+    assert f'<img src="{small.url}" alt="Logo Partner"' in html_of(client, "/")
 
 
 def test_google_news_link_appears_only_when_configured(client, settings, published_story):

@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from tests.factories import (
     country,
+    make_image,
     make_organisation,
     make_person,
     make_role,
@@ -113,11 +114,22 @@ def test_a_parent_organisation_without_a_public_page_is_named_without_its_addres
     assert data["parentOrganization"] == {"@type": "Organization", "name": "Draft-only Parent"}
 
 
-def test_an_organisation_logo_is_an_absolute_url(client):
-    organisation = make_organisation("Logo Org", logo="organisations/logo.png")
+def test_an_organisation_logo_is_the_absolute_url_of_a_rendition(client):
+    logo = make_image("Logo Org logo", pixels=(800, 400))
+    organisation = make_organisation("Logo Org", logo=logo)
     make_story_about(organisation)
     data = one(blocks_of(client, organisation.get_absolute_url()), "Organization")
-    assert data["logo"] == f"{SITE}/media/organisations/logo.png"
+    rendition = logo.renditions.get(spec="w640.jpg")
+    assert data["logo"] == f"{SITE}{rendition.url}"
+
+
+def test_a_person_image_is_the_absolute_url_of_a_square_rendition(client):
+    photo = make_image("Mark Esper", pixels=(900, 1200))
+    person = make_person("Mark Esper", photo=photo)
+    make_story_about(person)
+    data = one(blocks_of(client, person.get_absolute_url()), "Person")
+    rendition = photo.renditions.get(spec__startswith="fill-480x480-", spec__endswith=".jpg")
+    assert data["image"] == f"{SITE}{rendition.url}"
 
 
 def test_a_country_page_describes_the_country(client):
@@ -140,9 +152,9 @@ def test_the_same_person_has_the_same_id_on_their_page_and_in_stories(client):
 
 
 def test_every_url_on_entity_pages_is_absolute(client):
-    person = make_person("Mark Esper", photo="people/esper.jpg")
+    person = make_person("Mark Esper", photo=make_image("Mark Esper"))
     make_role(person, make_organisation("DoD", website="https://www.defense.gov/"), start="2019")
     make_story_about(person)
     urls = list(urls_in(blocks_of(client, person.get_absolute_url())))
-    assert f"{SITE}/media/people/esper.jpg" in urls
+    assert any(url.startswith(f"{SITE}/media/renditions/") for url in urls)
     assert all(url.startswith(("http://", "https://")) for url in urls)

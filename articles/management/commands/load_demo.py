@@ -10,15 +10,20 @@ from collections import Counter
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.urls import reverse
 
-from articles.demo import entities, stories
+from articles.demo import entities, pictures, stories
+from articles.images.library import add_image
+from articles.images.models import Image
 from articles.models import Article, Byline, Correction, Section, Status, TypeOfWork
 from articles.sanitize import clean_body
 from newsroom.site import absolute
 from people.models import Country, Organisation, Person, Role
+
+CREDIT = f"Illustration: {entities.PUBLICATION_NAME} demo"
 
 REFUSAL = (
     "load_demo creates accounts with a known password; it only runs with DJANGO_DEBUG=1"
@@ -71,6 +76,53 @@ class DemoBuilder:
             manager.set(objs)
             self.updated[label] += 1
 
+    # --- Pictures, drawn by articles/demo/pictures.py -----------------------
+
+    def picture(self, title, draw, *, alt_text, caption=""):
+        """The library picture titled `title`, drawn and ingested the first time only."""
+        found = Image.objects.filter(title=title).first()
+        if found:
+            return found
+        # Through the library's own checks and ingest, as an upload would go.
+        # Renditions are made as pages ask for them: tests load the demo often,
+        # and most loads never show most pictures.
+        upload = SimpleUploadedFile("demo.jpg", draw(), content_type="image/jpeg")
+        image = add_image(
+            upload,
+            renditions=False,
+            title=title,
+            alt_text=alt_text,
+            caption=caption,
+            credit=CREDIT,
+        )
+        self.created["images"] += 1
+        return image
+
+    def story_picture(self, data):
+        headline = data["headline"]
+        return self.picture(
+            f"Demo illustration: {headline}"[:200],
+            lambda: pictures.story_card(
+                data["slug"], headline, body=data["body"], countries=data["countries"]
+            ),
+            alt_text=f"Title card reading “{headline}” over shapes in two colours.",
+            caption="An illustration drawn for the demo publication.",
+        )
+
+    def portrait(self, slug, name):
+        return self.picture(
+            f"Demo portrait: {name}",
+            lambda: pictures.portrait_card(slug, name),
+            alt_text=name,
+        )
+
+    def logo(self, data):
+        return self.picture(
+            f"Demo logo: {data['name']}"[:200],
+            lambda: pictures.logo_card(data["slug"], data["name"], data.get("short_name", "")),
+            alt_text=f"{data['name']} logo",
+        )
+
     # --- The knowledge graph -------------------------------------------------
 
     def countries(self):
@@ -98,6 +150,7 @@ class DemoBuilder:
                     "parent": organisations.get(data.get("parent")),
                     "description": data["description"],
                     "website": data.get("website", ""),
+                    "logo": self.logo(data),
                 },
             )
         for data in entities.PARTNERS:
@@ -109,6 +162,7 @@ class DemoBuilder:
                     "kind": Organisation.Kind[data["kind"]],
                     "description": data["description"],
                     "website": data["website"],
+                    "logo": self.logo(data),
                     "is_partner": True,
                     "partner_order": data["partner_order"],
                 },
@@ -127,6 +181,7 @@ class DemoBuilder:
                     "same_as": _lines(data.get("same_as", [])),
                     "country": countries[data["country"]],
                     "description": data["description"],
+                    "photo": self.portrait(data["slug"], data["name"]),
                 },
             )
             for role in data["roles"]:
@@ -189,6 +244,7 @@ class DemoBuilder:
                         "name": user.get_full_name(),
                         "description": person["description"],
                         "user": user,
+                        "photo": self.portrait(person["slug"], user.get_full_name()),
                     },
                 )
         users_by_group = {}
@@ -223,6 +279,7 @@ class DemoBuilder:
                     "published_at": data["published_at"],
                     "created_by": users[data["created_by"]],
                     "home_position": data.get("home_position"),
+                    "lead_image": self.story_picture(data),
                 },
             )
             authors = [people[slug] for slug in data["bylines"]]
@@ -294,7 +351,7 @@ class DemoBuilder:
 class Command(BaseCommand):
     help = (
         f"Load the demo publication “{entities.PUBLICATION_NAME}”: people, "
-        "organisations, sections, stories and demo accounts. Safe to run twice. "
+        "organisations, sections, stories, their pictures and demo accounts. Safe to run twice. "
         "Refuses unless DJANGO_DEBUG=1."
     )
 
