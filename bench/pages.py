@@ -50,7 +50,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
 import urllib.request
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, time as day_time, timedelta
@@ -276,7 +275,8 @@ def build_seed_story(*, topics, authors, tags, rng):
         home_position=data["home_position"],
     )
     Byline.objects.bulk_create(
-        Byline(article=story, person=person, order=order) for order, person in enumerate(authors[:2])
+        Byline(article=story, person=person, order=order)
+        for order, person in enumerate(authors[:2])
     )
     story.people.set(p for p in topics["people"] if p.slug in data["people"])
     story.organisations.set(o for o in topics["organisations"] if o.slug in data["organisations"])
@@ -473,7 +473,8 @@ def measure_in_process(urls, *, warmup, repeats, budget):
     client = Client()
     pages = {}
     for name, url in urls.items():
-        pages[name] = {"url": url, **time_page(client, url, warmup=warmup, repeats=repeats, budget=budget)}
+        timing = time_page(client, url, warmup=warmup, repeats=repeats, budget=budget)
+        pages[name] = {"url": url, **timing}
         progress(f"  {name:<14} {pages[name]['median_ms']:>8} ms  {pages[name]['queries']} queries")
     return pages
 
@@ -622,7 +623,8 @@ def gunicorn_path():
     if not (folder / "gunicorn").is_dir():
         progress(f"pip install {GUNICORN_SPEC} into {folder}")
         subprocess.run(
-            [sys.executable, "-m", "pip", "install", "--quiet", "--target", str(folder), GUNICORN_SPEC],
+            [sys.executable, "-m", "pip", "install", "--quiet", "--target", str(folder),
+             GUNICORN_SPEC],
             check=True,
         )
     return str(folder)
@@ -634,14 +636,15 @@ def free_port():
         return sock.getsockname()[1]
 
 
-def wait_for(url, seconds=30):
+def wait_for(url, seconds=60):
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         try:
-            with urllib.request.urlopen(url, timeout=5) as response:
+            # A worker's first page (imports, templates) takes seconds on a busy machine.
+            with urllib.request.urlopen(url, timeout=seconds) as response:
                 if response.status == 200:
                     return
-        except (urllib.error.URLError, ConnectionError):
+        except OSError:  # refused while gunicorn starts, or timed out
             time.sleep(0.2)
     raise RuntimeError(f"no 200 from {url} within {seconds} s")
 
@@ -651,7 +654,8 @@ def gunicorn(command, *, cwd, env, log):
     """Run `command` (a gunicorn with --bind on a free port) and yield its base URL."""
     port = free_port()
     command = [*command, "--workers", str(WORKERS), "--worker-class", "sync",
-               "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "--error-logfile", str(log)]
+               "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
+               "--error-logfile", str(log)]
     server = subprocess.Popen(command, cwd=cwd, env=env)
     base = f"http://127.0.0.1:{port}"
     try:
@@ -758,16 +762,21 @@ def wagtail_server(anchor, data, folder):
 
 
 def against_wagtail(run, database_url, folder, args):
-    """Same wrk load on both sites, alternating; returns {page: {"ours": [...], "theirs": [...]}}."""
+    """The same wrk load on both sites, alternating: {page: {"ours": [...], "theirs": [...]}}."""
     anchor = Path(args.wagtail_anchor).resolve()
-    data = Path(args.wagtail_data or Path(tempfile.gettempdir()) / f"newsroom-bench-wagtail-{args.stories}")
+    default_data = Path(tempfile.gettempdir()) / f"newsroom-bench-wagtail-{args.stories}"
+    data = Path(args.wagtail_data or default_data)
     ensure_anchor(anchor, args.stories, data)
     script = write_report_script(folder)
     results = {page: {"ours": [], "theirs": []} for page in WAGTAIL_PAGES}
-    with newsroom_server(database_url, folder) as ours, wagtail_server(anchor, data, folder) as theirs:
+    with (
+        newsroom_server(database_url, folder) as ours,
+        wagtail_server(anchor, data, folder) as theirs,
+    ):
         for page, their_path in WAGTAIL_PAGES.items():
             for round_ in range(1, args.rounds + 1):
-                for side, url in (("ours", ours + run["pages"][page]["url"]), ("theirs", theirs + their_path)):
+                urls = {"ours": ours + run["pages"][page]["url"], "theirs": theirs + their_path}
+                for side, url in urls.items():
                     result = wrk(url, duration=args.duration, warmup=args.wrk_warmup, script=script)
                     results[page][side].append(result)
                     progress(f"  {page} round {round_} {side}: {result['rps']} req/s")
@@ -780,7 +789,10 @@ def against_wagtail(run, database_url, folder, args):
 def table(headers, rows):
     rows = [[str(cell) for cell in row] for row in rows]
     widths = [max(len(str(h)), *(len(r[i]) for r in rows)) for i, h in enumerate(headers)]
-    line = lambda cells: "| " + " | ".join(c.ljust(w) for c, w in zip(cells, widths)) + " |"  # noqa: E731
+
+    def line(cells):
+        return "| " + " | ".join(c.ljust(w) for c, w in zip(cells, widths)) + " |"
+
     print(line(headers))
     print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
     for row in rows:
@@ -831,10 +843,11 @@ def print_against_wagtail(results, args):
     rows = []
     for page, sides in results.items():
         for round_, (ours, theirs) in enumerate(zip(sides["ours"], sides["theirs"]), 1):
-            rows.append([page, round_, ours["rps"], theirs["rps"], f"{ours['rps'] / theirs['rps']:.2f}×",
+            ratio = f"{ours['rps'] / theirs['rps']:.2f}×"
+            rows.append([page, round_, ours["rps"], theirs["rps"], ratio,
                          ours["p99_ms"], theirs["p99_ms"]])
-        ours = statistics.median(r["rps"] for r in sides["ours"])
-        theirs = statistics.median(r["rps"] for r in sides["theirs"])
+        ours = round(statistics.median(r["rps"] for r in sides["ours"]), 1)
+        theirs = round(statistics.median(r["rps"] for r in sides["theirs"]), 1)
         rows.append([page, "median", ours, theirs, f"{ours / theirs:.2f}×", "", ""])
     table(["page", "round", "Newsroom req/s", "Wagtail req/s", "Newsroom/Wagtail",
            "Newsroom p99 ms", "Wagtail p99 ms"], rows)
@@ -845,7 +858,8 @@ def print_against_wagtail(results, args):
 
 def arguments():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--stories", type=int, default=2000, help="generated stories (default 2000)")
+    parser.add_argument("--stories", type=int, default=2000,
+                        help="generated stories (default 2000)")
     parser.add_argument("--compare", help="two sizes, e.g. 2000,20000: medians' ratio per page")
     parser.add_argument("--repeats", type=int, default=20, help="timed requests per page")
     parser.add_argument("--warmup", type=int, default=3, help="untimed requests per page first")
@@ -856,9 +870,11 @@ def arguments():
     parser.add_argument("--wrk-warmup", default="3s", help="wrk warm-up run per page (default 3s)")
     parser.add_argument("--against-wagtail", action="store_true",
                         help="same wrk load on the Wagtail anchor: article, home, tag")
-    parser.add_argument("--rounds", type=int, default=2, help="alternations per page against Wagtail")
+    parser.add_argument("--rounds", type=int, default=2,
+                        help="alternations per page against Wagtail")
     parser.add_argument("--wagtail-anchor", default=str(DEFAULT_ANCHOR), help="the anchor's folder")
-    parser.add_argument("--wagtail-data", help="the anchor's ANCHOR_DATA (default: a temp folder per N)")
+    parser.add_argument("--wagtail-data",
+                        help="the anchor's ANCHOR_DATA (default: a temp folder per N)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     return parser.parse_args()
@@ -881,7 +897,9 @@ def main(args):
                 run = run_child(stories, database_url, folder, args)
                 if args.load:
                     measure_under_load(run, database_url, folder, args)
-                versus = against_wagtail(run, database_url, folder, args) if args.against_wagtail else None
+                versus = None
+                if args.against_wagtail:
+                    versus = against_wagtail(run, database_url, folder, args)
             runs.append(run)
             print_run(run)
             if versus:
