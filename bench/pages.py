@@ -1,0 +1,921 @@
+"""Public page speed with N generated stories, the Wagtail anchor's content shape.
+
+Run on demand (not part of the test suite):
+
+    .venv/bin/python bench/pages.py --stories 2000
+    .venv/bin/python bench/pages.py --compare 2000,20000
+    .venv/bin/python bench/pages.py --stories 2000 --load --duration 10s
+    .venv/bin/python bench/pages.py --stories 2000 --against-wagtail --rounds 2
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/pages.py
+
+Each size gets a throwaway database: a SQLite file in a temporary folder, or,
+when DATABASE_URL points at PostgreSQL, a fresh `newsroom_bench_<N>` database
+on that server, created and dropped here. It is migrated, then filled in bulk
+(no signals, no per-story search indexing) with the seed story and N generated
+stories drawn exactly as the anchor's `load_news` draws them (same random seed,
+headlines, bodies, dates, 5 tags each of 200, 1–2 bylines of 30 authors), plus
+people, organisations and countries so topic pages have stories; the search
+index is then built once with `rebuild_index()`. Every phase is timed.
+
+In process, with the production settings (DEBUG off, hashed static files
+collected into the temporary folder), Django's test Client requests each public
+page type through the full middleware stack: after a warm-up, the median and
+95th percentile of repeated requests, and the SQL queries of one request.
+
+`--load` also serves the site with gunicorn (2 sync workers, as the anchor's
+bench.sh) and runs `wrk -t2 -c16` on every page, with keep-alive and with
+`Connection: close`. gunicorn is pip-installed into a throwaway folder, never
+into the project; wrk comes from apt-get if missing.
+
+`--compare 2000,20000` measures both sizes and prints, per page, the ratio of
+the medians and whether the query counts are equal: a page whose work grows
+with the archive shows up here.
+
+`--against-wagtail` builds the anchor (../shared/anchors/wagtail/setup.sh, with
+the same N, into its own ANCHOR_DATA folder, once), serves both sites with the
+same gunicorn settings and runs the same wrk load on the article, home and tag
+pages, alternating Newsroom and Wagtail for `--rounds` rounds; it prints req/s
+and the Newsroom/Wagtail ratio. The machine is shared: quote ratios, not
+absolute figures. Wagtail lives only in the anchor's own virtualenv.
+"""
+
+import argparse
+import json
+import os
+import random
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from contextlib import contextmanager
+from datetime import UTC, date, datetime, time as day_time, timedelta
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_ANCHOR = ROOT.parent / "shared" / "anchors" / "wagtail"
+# The anchor's own pin, so both sites run the same server.
+GUNICORN_SPEC = "gunicorn==27.0.1"
+WORKERS = 2
+WRK_THREADS, WRK_CONNECTIONS = 2, 16
+SEARCH_QUERY = "Morocco defence"
+TAG = "morocco-diplomacy"
+
+# --- The anchor's content (site/news/management/commands/load_news.py) ----------
+# Copied draw for draw: with the same seed both sites hold the same stories.
+
+RANDOM_SEED = 20201003
+REGIONS = ["Morocco", "United States", "Algeria", "Tunisia", "Sahel",
+           "Europe", "Gulf", "Asia-Pacific", "Latin America", "East Africa"]
+THEMES = ["diplomacy", "training", "exercises", "air defence", "naval forces",
+          "cyber security", "procurement", "counter-terrorism", "border security",
+          "peacekeeping", "intelligence", "logistics", "space", "drones",
+          "armoured vehicles", "helicopters", "fighter jets", "missiles", "budget", "industry"]
+FIRST = ["Amina", "Daniel", "Leila", "Marc", "Sofia", "Youssef", "Claire", "Omar",
+         "Hannah", "Karim", "Ines", "Peter", "Nadia", "Samuel", "Rania", "Tom"]
+LAST = ["Benali", "Carter", "El Idrissi", "Fischer", "Garcia", "Haddad", "Jensen",
+        "Lamrani", "Moreau", "Novak", "Osei", "Park", "Rossi", "Tazi", "Walsh"]
+VERBS = ["signs", "expands", "reviews", "announces", "debates", "tests", "delays",
+         "funds", "renews", "outlines"]
+OBJECTS = ["defence agreement", "training programme", "air-defence upgrade",
+           "maritime patrol plan", "joint exercise", "procurement budget",
+           "border security pact", "drone programme", "cyber strategy", "logistics hub"]
+SENTENCES = [
+    "Officials described the move as part of a longer effort to modernise the armed forces.",
+    "The ministry said further details would be published after consultations with partners.",
+    "Analysts noted that similar plans have been announced before without firm timetables.",
+    "The programme is expected to run over several budget years and will be reviewed annually.",
+    "Parliamentary committees have asked for regular reports on costs and delivery dates.",
+    "Industry representatives welcomed the decision but warned about supply-chain delays.",
+    "The announcement follows months of talks between defence staffs on both sides.",
+    "Training for crews and maintenance teams is due to begin before the first deliveries.",
+    "Neighbouring governments were briefed on the plan ahead of the public announcement.",
+    "Observers said the timing reflects growing concern about security along the border.",
+    "A joint working group will meet every quarter to track progress against the plan.",
+    "The agreement covers equipment, spare parts, instruction and the exchange of liaison officers.",
+    "Officials declined to give a figure for the total cost, citing ongoing negotiations.",
+    "Several exercises scheduled for next year will test the new procedures in the field.",
+    "The defence minister told reporters that the plan responds to lessons from recent operations.",
+    "Opposition members questioned whether the budget allocated is sufficient for the goals set.",
+]
+TAG_COUNT, TAGS_PER_STORY = 200, 5
+SEED_TAGS = ["Morocco diplomacy", "United States diplomacy", "Morocco training",
+             "United States exercises", "Sahel counter-terrorism"]
+SEED_DATE = date(2020, 10, 3)
+FIRST_DAY = date(2021, 1, 1)
+# The anchor's seed story runs to about 600 words; ours is topped up to as many.
+SEED_WORDS = 600
+
+# Ours only (the anchor has no people, organisations or countries), drawn from a
+# second random stream so the anchor's draws above stay in step.
+COUNTRY_POOL = ["MA", "US", "DZ", "TN", "FR", "ES", "DE", "GB", "ML", "NE",
+                "MR", "EG", "SA", "AE", "QA", "JP", "KR", "AU", "BR", "KE"]
+ORGANISATION_KINDS = ["Defence Ministry", "Armed Forces", "Border Guard", "Naval Command",
+                      "Air Force"]
+
+
+def paragraphs(rng, words_target):
+    out, words = [], 0
+    while words < words_target:
+        para = " ".join(rng.choice(SENTENCES) for _ in range(rng.randint(3, 5)))
+        out.append(para)
+        words += len(para.split())
+    return out
+
+
+def rich_text(paras):
+    from django.utils.html import escape
+
+    return "".join(f"<p>{escape(p)}</p>" for p in paras)
+
+
+def tag_names():
+    return [f"{region} {theme}" for theme in THEMES for region in REGIONS][:TAG_COUNT]
+
+
+def author_names():
+    return [f"{first} {last}" for first, last in zip(FIRST * 2, LAST + LAST[::-1])][:30]
+
+
+# --- Generating (in the child process, Django set up) ---------------------------
+
+
+class Phases:
+    """Times each phase of the build and says what it is doing (on stderr)."""
+
+    def __init__(self):
+        self.seconds = {}
+
+    @contextmanager
+    def phase(self, name):
+        progress(f"  {name}…")
+        started = time.perf_counter()
+        yield
+        self.seconds[name] = round(time.perf_counter() - started, 2)
+        progress(f"  {name}: {self.seconds[name]} s")
+
+
+def progress(message):
+    print(message, file=sys.stderr, flush=True)
+
+
+def at_nine(day):
+    return datetime.combine(day, day_time(9, 0), tzinfo=UTC)
+
+
+def tagged_rows(links):
+    """Unsaved rows of `Article.tags.through` for (story id, tag id) pairs.
+
+    Works with taggit's generic TaggedItem (content type and object id) and with
+    a concrete through model whose foreign key is `content_object`.
+    """
+    from django.contrib.contenttypes.models import ContentType
+
+    from articles.models import Article
+
+    through = Article.tags.through
+    if any(field.name == "content_type" for field in through._meta.fields):
+        content_type = ContentType.objects.get_for_model(Article)
+        return [through(content_type=content_type, object_id=a, tag_id=t) for a, t in links]
+    return [through(content_object_id=a, tag_id=t) for a, t in links]
+
+
+def link_rows(relation, field, links):
+    """Unsaved rows of a many-to-many through model for (story id, other id) pairs."""
+    through = relation.through
+    return [through(article_id=a, **{f"{field}_id": b}) for a, b in links]
+
+
+def build_topics():
+    """The demo's sections, countries, organisations and people, and generated ones."""
+    from django.utils.text import slugify
+
+    from articles.management.commands.load_demo import DemoBuilder
+    from people.models import Country, Organisation, Person
+
+    demo = DemoBuilder()
+    countries = demo.countries()
+    organisations = demo.organisations(countries)
+    people = demo.people(countries, organisations)
+    sections = list(demo.sections().values())
+    authors = set(author_names())
+    generated_people = Person.objects.bulk_create(
+        Person(name=name, slug=slugify(name))
+        for name in (f"{first} {last}" for last in LAST for first in FIRST)
+        if name not in authors
+    )
+    taken = {organisation.slug for organisation in organisations.values()}
+    generated_organisations = Organisation.objects.bulk_create(
+        Organisation(name=name, slug=slugify(name))
+        for name in (f"{region} {kind}" for region in REGIONS for kind in ORGANISATION_KINDS)
+        if slugify(name) not in taken
+    )
+    return {
+        "sections": sections,
+        "people": [*people.values(), *generated_people],
+        "organisations": [*organisations.values(), *generated_organisations],
+        "countries": list(Country.objects.filter(code__in=COUNTRY_POOL)),
+    }
+
+
+def build_authors():
+    """The anchor's 30 authors, as our staff journalists (a Person with an account)."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.hashers import make_password
+    from django.utils.text import slugify
+
+    from people.models import Person
+
+    User = get_user_model()
+    names = author_names()
+    users = User.objects.bulk_create(
+        User(
+            username=slugify(name),
+            first_name=name.split(" ", 1)[0],
+            last_name=name.split(" ", 1)[1],
+            is_staff=True,
+            password=make_password(None),
+        )
+        for name in names
+    )
+    return Person.objects.bulk_create(
+        Person(name=name, slug=slugify(name), user=user, description="Staff writer")
+        for name, user in zip(names, users)
+    )
+
+
+def build_tags():
+    from django.utils.text import slugify
+    from taggit.models import Tag
+
+    return Tag.objects.bulk_create(Tag(name=name, slug=slugify(name)) for name in tag_names())
+
+
+def build_seed_story(*, topics, authors, tags, rng):
+    """Our demo's Roadmap story, in the anchor's seed story's place and shape."""
+    from articles.demo import stories
+    from articles.models import Article, Byline, Correction, Status
+    from articles.sanitize import clean_body
+
+    data = next(story for story in stories.STORIES if story["slug"] == stories.MAIN_STORY)
+    words = len(data["body"].split())
+    extra = paragraphs(rng, SEED_WORDS - words) if words < SEED_WORDS else []
+    story = Article.objects.create(
+        headline=data["headline"],
+        slug=data["slug"],
+        standfirst=data["standfirst"],
+        body=clean_body(data["body"] + rich_text(extra)),
+        section=next(s for s in topics["sections"] if s.slug == data["section"]),
+        status=Status.PUBLISHED,
+        published_at=at_nine(SEED_DATE),
+        home_position=data["home_position"],
+    )
+    Byline.objects.bulk_create(
+        Byline(article=story, person=person, order=order)
+        for order, person in enumerate(authors[:2])
+    )
+    story.people.set(p for p in topics["people"] if p.slug in data["people"])
+    story.organisations.set(o for o in topics["organisations"] if o.slug in data["organisations"])
+    story.countries.set(c for c in topics["countries"] if str(c.code) in data["countries"])
+    Article.tags.through.objects.bulk_create(
+        tagged_rows((story.pk, tag.pk) for tag in tags if tag.name in SEED_TAGS)
+    )
+    correction = data["correction"]
+    Correction.objects.create(
+        article=story, kind=Correction.Kind[correction["kind"]], text=correction["text"],
+        created_at=at_nine(SEED_DATE) + timedelta(hours=3),
+    )
+    return story
+
+
+def draw_stories(count, *, authors, tags, rng):
+    """The anchor's N stories: (fields, authors, tags) each, in its draw order."""
+    from django.utils.text import slugify
+
+    for i in range(count):
+        headline = f"{rng.choice(REGIONS)} {rng.choice(VERBS)} {rng.choice(OBJECTS)}"
+        paras = paragraphs(rng, rng.randint(450, 700))
+        day = FIRST_DAY + timedelta(days=rng.randint(0, 5 * 365))
+        yield (
+            {
+                "headline": headline,
+                "slug": f"{slugify(headline)}-{i + 1}",
+                "standfirst": paras[0],
+                "body": rich_text(paras),
+                "published_at": at_nine(day),
+            },
+            rng.sample(authors, rng.randint(1, 2)),
+            rng.sample(tags, TAGS_PER_STORY),
+        )
+
+
+def build_stories(count, *, topics, authors, tags, rng, ours, chunk=2_000):
+    """Bulk-insert the stories, their bylines, tags and topics, `chunk` at a time."""
+    from articles.models import Article, Byline, Status
+
+    drawn = draw_stories(count, authors=authors, tags=tags, rng=rng)
+    done = 0
+    while done < count:
+        batch = [next(drawn) for _ in range(min(chunk, count - done))]
+        stories = Article.objects.bulk_create(
+            (
+                Article(
+                    **fields,
+                    section=ours.choice(topics["sections"]),
+                    status=Status.PUBLISHED,
+                    language="en",
+                )
+                for fields, _, _ in batch
+            ),
+            batch_size=500,
+        )
+        Byline.objects.bulk_create(
+            Byline(article=story, person=person, order=order)
+            for story, (_, bylines, _) in zip(stories, batch)
+            for order, person in enumerate(bylines)
+        )
+        Article.tags.through.objects.bulk_create(
+            tagged_rows(
+                (story.pk, tag.pk) for story, (_, _, story_tags) in zip(stories, batch)
+                for tag in story_tags
+            ),
+            batch_size=1_000,
+        )
+        link_topics(stories, topics, ours)
+        done += len(batch)
+        progress(f"    {done:,} / {count:,} stories")
+
+
+def link_topics(stories, topics, rng):
+    """0–3 people, 0–2 organisations and 1–2 countries on each story."""
+    from articles.models import Article
+
+    for relation, field, pool, low, high in [
+        (Article.people, "person", topics["people"], 0, 3),
+        (Article.organisations, "organisation", topics["organisations"], 0, 2),
+        (Article.countries, "country", topics["countries"], 1, 2),
+    ]:
+        links = [
+            (story.pk, other.pk)
+            for story in stories
+            for other in rng.sample(pool, rng.randint(low, high))
+        ]
+        relation.through.objects.bulk_create(link_rows(relation, field, links), batch_size=1_000)
+
+
+def generate(count):
+    """The seed story and `count` generated stories, in bulk; returns the phase times."""
+    from django.db import transaction
+    from django.db.models import F
+
+    from articles import search
+    from articles.models import Article
+
+    phases = Phases()
+    anchor_rng, ours = random.Random(RANDOM_SEED), random.Random(RANDOM_SEED + 1)
+    with transaction.atomic():
+        with phases.phase("topics, authors and tags"):
+            topics = build_topics()
+            authors = build_authors()
+            tags = build_tags()
+        with phases.phase("seed story"):
+            seed = build_seed_story(topics=topics, authors=authors, tags=tags, rng=ours)
+        with phases.phase(f"{count:,} stories"):
+            build_stories(
+                count, topics=topics, authors=authors, tags=tags, rng=anchor_rng, ours=ours
+            )
+        with phases.phase("timestamps"):
+            # bulk_create stamps every row "now"; the anchor's pages were last
+            # changed when published, and so are ours, or every story shows "Updated".
+            Article.objects.update(created_at=F("published_at"), updated_at=F("published_at"))
+    with phases.phase("search index"):
+        search.rebuild_index()
+    return seed, phases.seconds
+
+
+# --- Measuring in process ---------------------------------------------------------
+
+
+def biggest(queryset):
+    from django.db.models import Count
+
+    return queryset.annotate(stories=Count("articles")).order_by("-stories", "pk").first()
+
+
+def page_urls(seed):
+    """Name and address of one page of each public type."""
+    from django.urls import reverse
+
+    from people.models import Country, Organisation, Person
+
+    author = seed.bylines.first().person
+    return {
+        "home": reverse("articles:home"),
+        "article": seed.get_absolute_url(),
+        "section": seed.section.get_absolute_url(),
+        "tag": reverse("articles:tag", args=[TAG]),
+        "author": author.get_absolute_url(),
+        "person": biggest(Person.objects.not_authors()).get_absolute_url(),
+        "organisation": biggest(Organisation.objects.all()).get_absolute_url(),
+        "country": biggest(Country.objects.all()).get_absolute_url(),
+        "search": f"{reverse('articles:search')}?q={SEARCH_QUERY.replace(' ', '+')}",
+        "rss": reverse("articles:feed-site-rss"),
+        "sitemap index": reverse("sitemap-index"),
+        "story sitemap": reverse("sitemap", kwargs={"section": "stories"}),
+    }
+
+
+def percentile(values, share):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def time_page(client, url, *, warmup, repeats, budget):
+    """Median and p95 (ms) of `repeats` GETs after `warmup`, and one GET's query count.
+
+    Warm-up and timing each stop early after `budget` seconds (with at least
+    1 and 3 requests): a slow page at 20,000 stories should not take minutes.
+    """
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    started = time.perf_counter()
+    for done in range(warmup):
+        if done and time.perf_counter() - started > budget:
+            break
+        client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    # Read now: the next request clears the connection's query log.
+    query_count = len(queries)
+    assert response.status_code == 200, (url, response.status_code)
+    samples, started = [], time.perf_counter()
+    while len(samples) < repeats and (len(samples) < 3 or time.perf_counter() - started < budget):
+        began = time.perf_counter()
+        client.get(url)
+        samples.append((time.perf_counter() - began) * 1000)
+    return {
+        "median_ms": round(statistics.median(samples), 2),
+        "p95_ms": round(percentile(samples, 0.95), 2),
+        "samples": len(samples),
+        "queries": query_count,
+        "kb": round(len(response.content) / 1024, 1),
+    }
+
+
+def measure_in_process(urls, *, warmup, repeats, budget):
+    from django.test import Client
+
+    client = Client()
+    pages = {}
+    for name, url in urls.items():
+        timing = time_page(client, url, warmup=warmup, repeats=repeats, budget=budget)
+        pages[name] = {"url": url, **timing}
+        progress(f"  {name:<14} {pages[name]['median_ms']:>8} ms  {pages[name]['queries']} queries")
+    return pages
+
+
+def child(args):
+    """Migrate, fill and measure the database of DATABASE_URL; print one JSON line."""
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test.utils import setup_test_environment
+
+    from articles.models import Article
+
+    started = time.perf_counter()
+    call_command("migrate", verbosity=0)
+    migrated = round(time.perf_counter() - started, 2)
+    progress(f"  migrations: {migrated} s")
+    seed, phases = generate(args.stories)
+    phases = {"migrations": migrated, **phases}
+    # The test Client needs Django's test environment (response.context, testserver).
+    setup_test_environment()
+    urls = page_urls(seed)
+    pages = measure_in_process(urls, warmup=args.warmup, repeats=args.repeats, budget=args.budget)
+    tagged = Article.objects.filter(tags__slug=TAG).count()
+    print(
+        json.dumps(
+            {
+                "stories": args.stories,
+                "vendor": connection.vendor,
+                "phases": phases,
+                "pages": pages,
+                "tag_stories": tagged,
+            }
+        )
+    )
+
+
+# --- Databases and environment ---------------------------------------------------
+
+
+@contextmanager
+def throwaway_database(stories, folder):
+    """The URL of an empty database for `stories`, dropped afterwards."""
+    base = os.environ.get("DATABASE_URL", "")
+    if not base.startswith("postgres"):
+        path = Path(folder) / f"bench-{stories}.sqlite3"
+        try:
+            yield f"sqlite:///{path}"
+        finally:
+            path.unlink(missing_ok=True)
+        return
+    name = f"newsroom_bench_{stories}"
+    postgres_command(base, f'DROP DATABASE IF EXISTS "{name}"')
+    postgres_command(base, f'CREATE DATABASE "{name}"')
+    try:
+        yield urlunsplit(urlsplit(base)._replace(path=f"/{name}"))
+    finally:
+        postgres_command(base, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def postgres_command(url, sql):
+    """Run `sql` on the server of `url`, outside any database we are about to drop."""
+    import psycopg
+
+    maintenance = urlunsplit(urlsplit(url)._replace(path="/postgres"))
+    with psycopg.connect(maintenance, autocommit=True) as connection:
+        connection.execute(sql)
+
+
+def site_environment(database_url, folder):
+    """Production settings (DEBUG off) on the bench database, files in `folder`."""
+    return {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "DJANGO_SETTINGS_MODULE": "newsroom.settings",
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": "bench-only-not-a-secret",
+        "DJANGO_ALLOWED_HOSTS": "testserver,127.0.0.1,localhost",
+        "DJANGO_STATIC_ROOT": str(Path(folder) / "static"),
+        "NEWSROOM_VAR_DIR": str(folder),
+        "DJANGO_LOG_LEVEL": "WARNING",
+    }
+
+
+def collect_static(folder):
+    """Production serves hashed static names, so the manifest must exist."""
+    env = site_environment(f"sqlite:///{Path(folder) / 'unused.sqlite3'}", folder)
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=ROOT, env=env, check=True,
+    )
+
+
+def run_child(stories, database_url, folder, args):
+    command = [
+        sys.executable, __file__, "--child", "--stories", str(stories),
+        "--repeats", str(args.repeats), "--warmup", str(args.warmup),
+        "--budget", str(args.budget),
+    ]
+    done = subprocess.run(
+        command, env=site_environment(database_url, folder), stdout=subprocess.PIPE, text=True
+    )
+    if done.returncode:
+        sys.exit(f"the {stories:,}-story run failed")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+# --- Serving under load -----------------------------------------------------------
+
+REPORT_LUA = """
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format("RESULT rps=%.1f p50_ms=%.2f p99_ms=%.2f errors=%d\\n",
+    summary.requests / (summary.duration / 1e6), latency:percentile(50) / 1000,
+    latency:percentile(99) / 1000, e.status + e.connect + e.read + e.write + e.timeout))
+end
+"""
+
+
+def ensure_wrk():
+    if shutil.which("wrk"):
+        return
+    progress("wrk is missing: apt-get install wrk")
+    subprocess.run(["apt-get", "update", "-qq"], check=True)
+    subprocess.run(
+        ["apt-get", "install", "-y", "-qq", "wrk"], check=True,
+        env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
+    )
+
+
+def gunicorn_path():
+    """A folder to put on PYTHONPATH for gunicorn, or None if the venv already has it.
+
+    gunicorn is not a project dependency: it goes into a throwaway folder.
+    """
+    try:
+        import gunicorn  # noqa: F401
+
+        return None
+    except ImportError:
+        pass
+    folder = Path(tempfile.gettempdir()) / "newsroom-bench-gunicorn"
+    if not (folder / "gunicorn").is_dir():
+        progress(f"pip install {GUNICORN_SPEC} into {folder}")
+        subprocess.run(
+            [sys.executable, "-m", "pip", "install", "--quiet", "--target", str(folder),
+             GUNICORN_SPEC],
+            check=True,
+        )
+    return str(folder)
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for(url, seconds=60):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            # A worker's first page (imports, templates) takes seconds on a busy machine.
+            with urllib.request.urlopen(url, timeout=seconds) as response:
+                if response.status == 200:
+                    return
+        except OSError:  # refused while gunicorn starts, or timed out
+            time.sleep(0.2)
+    raise RuntimeError(f"no 200 from {url} within {seconds} s")
+
+
+@contextmanager
+def gunicorn(command, *, cwd, env, log):
+    """Run `command` (a gunicorn with --bind on a free port) and yield its base URL."""
+    port = free_port()
+    command = [*command, "--workers", str(WORKERS), "--worker-class", "sync",
+               "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
+               "--error-logfile", str(log)]
+    server = subprocess.Popen(command, cwd=cwd, env=env)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_for(f"{base}/")
+        yield base
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def newsroom_server(database_url, folder):
+    env = site_environment(database_url, folder)
+    extra = gunicorn_path()
+    if extra:
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [extra, env.get("PYTHONPATH")]))
+    return gunicorn(
+        [sys.executable, "-m", "gunicorn", "newsroom.wsgi:application"],
+        cwd=ROOT, env=env, log=Path(folder) / "gunicorn-newsroom.log",
+    )
+
+
+def drain(url):
+    """Wait until the server has answered what wrk left queued when it stopped.
+
+    Sync workers go on serving the requests of connections wrk has closed; on
+    a slow page that backlog would otherwise eat into the next run.
+    """
+    with urllib.request.urlopen(url, timeout=120) as response:
+        response.read()
+
+
+def wrk(url, *, duration, warmup, script, close=False):
+    """req/s, p50 and p99 (ms) of `wrk -t2 -c16` on `url`, after a warm-up run."""
+    headers = ["-H", "Connection: close"] if close else []
+    # wrk's default 2 s timeout would drop, not count, a slow page's responses.
+    base = ["wrk", f"-t{WRK_THREADS}", f"-c{WRK_CONNECTIONS}", "--timeout", "30s", *headers]
+    subprocess.run([*base, f"-d{warmup}", url], check=True, stdout=subprocess.DEVNULL)
+    drain(url)
+    done = subprocess.run(
+        [*base, f"-d{duration}", "--latency", "-s", str(script), url],
+        check=True, capture_output=True, text=True,
+    )
+    drain(url)
+    line = next(line for line in done.stdout.splitlines() if line.startswith("RESULT"))
+    values = dict(pair.split("=") for pair in line.split()[1:])
+    return {key: float(value) for key, value in values.items()}
+
+
+def measure_under_load(run, database_url, folder, args):
+    """wrk on every page of `run`, with and without keep-alive; adds `load` to each page."""
+    script = write_report_script(folder)
+    with newsroom_server(database_url, folder) as base:
+        for name, page in run["pages"].items():
+            page["load"] = {
+                mode: wrk(f"{base}{page['url']}", duration=args.duration, warmup=args.wrk_warmup,
+                          script=script, close=mode == "close")
+                for mode in ("keep-alive", "close")
+            }
+            progress(f"  {name:<14} {page['load']['keep-alive']['rps']:>8} req/s")
+
+
+def write_report_script(folder):
+    script = Path(folder) / "report.lua"
+    script.write_text(REPORT_LUA)
+    return script
+
+
+# --- Against the Wagtail anchor ------------------------------------------------------
+
+WAGTAIL_PAGES = {
+    "article": "/morocco-us-sign-roadmap-for-defence-cooperation/",
+    "home": "/",
+    "tag": f"/tag/{TAG}/",
+}
+
+
+def ensure_anchor(anchor, stories, data):
+    """Build the anchor (venv, Wagtail, `stories` articles) into `data`, once."""
+    built = (data / "venv" / "bin" / "gunicorn").exists() and (data / "static").is_dir()
+    if built and (data / "db.sqlite3").exists():
+        progress(f"Wagtail anchor already built in {data}")
+        return
+    progress(f"building the Wagtail anchor with {stories:,} articles in {data}")
+    started = time.perf_counter()
+    subprocess.run(
+        ["bash", str(anchor / "setup.sh"), str(stories)],
+        env={**os.environ, "ANCHOR_DATA": str(data)}, check=True,
+    )
+    progress(f"  built in {time.perf_counter() - started:.0f} s")
+
+
+def wagtail_server(anchor, data, folder):
+    env = {
+        **os.environ,
+        "ANCHOR_DATA": str(data),
+        "PYTHONPYCACHEPREFIX": str(data / "pycache"),
+        "DJANGO_SETTINGS_MODULE": "anchorsite.settings",
+    }
+    env.pop("DATABASE_URL", None)
+    return gunicorn(
+        [str(data / "venv" / "bin" / "gunicorn"), "anchorsite.wsgi:application"],
+        cwd=anchor / "site", env=env, log=Path(folder) / "gunicorn-wagtail.log",
+    )
+
+
+def against_wagtail(run, database_url, folder, args):
+    """The same wrk load on both sites, alternating: {page: {"ours": [...], "theirs": [...]}}."""
+    anchor = Path(args.wagtail_anchor).resolve()
+    default_data = Path(tempfile.gettempdir()) / f"newsroom-bench-wagtail-{args.stories}"
+    data = Path(args.wagtail_data or default_data)
+    ensure_anchor(anchor, args.stories, data)
+    script = write_report_script(folder)
+    results = {page: {"ours": [], "theirs": []} for page in WAGTAIL_PAGES}
+    with (
+        newsroom_server(database_url, folder) as ours,
+        wagtail_server(anchor, data, folder) as theirs,
+    ):
+        for page, their_path in WAGTAIL_PAGES.items():
+            for round_ in range(1, args.rounds + 1):
+                urls = {"ours": ours + run["pages"][page]["url"], "theirs": theirs + their_path}
+                for side, url in urls.items():
+                    result = wrk(url, duration=args.duration, warmup=args.wrk_warmup, script=script)
+                    results[page][side].append(result)
+                    progress(f"  {page} round {round_} {side}: {result['rps']} req/s")
+    return results
+
+
+# --- Printing -------------------------------------------------------------------------
+
+
+def table(headers, rows):
+    rows = [[str(cell) for cell in row] for row in rows]
+    widths = [max(len(str(h)), *(len(r[i]) for r in rows)) for i, h in enumerate(headers)]
+
+    def line(cells):
+        return "| " + " | ".join(c.ljust(w) for c, w in zip(cells, widths)) + " |"
+
+    print(line(headers))
+    print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    for row in rows:
+        print(line(row))
+    print()
+
+
+def print_run(run):
+    phases = ", ".join(f"{name} {seconds} s" for name, seconds in run["phases"].items())
+    print(f"\n{run['stories']:,} stories on {run['vendor']} ({phases}); "
+          f"tag {TAG!r} has {run['tag_stories']} stories\n")
+    loaded = all("load" in page for page in run["pages"].values())
+    headers = ["page", "URL", "median ms", "p95 ms", "queries", "KB"]
+    if loaded:
+        headers += ["req/s", "p50 ms", "p99 ms", "req/s close", "p50 close", "p99 close",
+                    "errors"]
+    rows = []
+    for name, page in run["pages"].items():
+        row = [name, page["url"], page["median_ms"], page["p95_ms"], page["queries"], page["kb"]]
+        if loaded:
+            for mode in ("keep-alive", "close"):
+                load = page["load"][mode]
+                row += [load["rps"], load["p50_ms"], load["p99_ms"]]
+            row.append(int(page["load"]["keep-alive"]["errors"] + page["load"]["close"]["errors"]))
+        rows.append(row)
+    table(headers, rows)
+
+
+def print_comparison(small, large):
+    print(f"{large['stories']:,} / {small['stories']:,} stories:\n")
+    rows = []
+    for name, page in small["pages"].items():
+        other = large["pages"][name]
+        rows.append([
+            name, page["median_ms"], other["median_ms"],
+            f"{other['median_ms'] / page['median_ms']:.2f}×",
+            page["queries"], other["queries"],
+            "yes" if page["queries"] == other["queries"] else "NO",
+        ])
+    table(["page", f"median ms {small['stories']:,}", f"median ms {large['stories']:,}",
+           "ratio", f"queries {small['stories']:,}", f"queries {large['stories']:,}",
+           "same queries"], rows)
+
+
+def print_against_wagtail(results, args):
+    print(f"Newsroom vs Wagtail, {args.stories:,} stories, gunicorn {WORKERS} sync workers, "
+          f"wrk -t{WRK_THREADS} -c{WRK_CONNECTIONS} -d{args.duration}, alternating:\n")
+    rows = []
+    for page, sides in results.items():
+        for round_, (ours, theirs) in enumerate(zip(sides["ours"], sides["theirs"]), 1):
+            ratio = f"{ours['rps'] / theirs['rps']:.2f}×"
+            rows.append([page, round_, ours["rps"], theirs["rps"], ratio,
+                         ours["p99_ms"], theirs["p99_ms"]])
+        ours = round(statistics.median(r["rps"] for r in sides["ours"]), 1)
+        theirs = round(statistics.median(r["rps"] for r in sides["theirs"]), 1)
+        rows.append([page, "median", ours, theirs, f"{ours / theirs:.2f}×", "", ""])
+    table(["page", "round", "Newsroom req/s", "Wagtail req/s", "Newsroom/Wagtail",
+           "Newsroom p99 ms", "Wagtail p99 ms"], rows)
+
+
+# --- Main ---------------------------------------------------------------------------------
+
+
+def arguments():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--stories", type=int, default=2000,
+                        help="generated stories (default 2000)")
+    parser.add_argument("--compare", help="two sizes, e.g. 2000,20000: medians' ratio per page")
+    parser.add_argument("--repeats", type=int, default=20, help="timed requests per page")
+    parser.add_argument("--warmup", type=int, default=3, help="untimed requests per page first")
+    parser.add_argument("--budget", type=float, default=10.0,
+                        help="seconds of warm-up, then of timing, per page at most (default 10)")
+    parser.add_argument("--load", action="store_true", help="also gunicorn + wrk on every page")
+    parser.add_argument("--duration", default="10s", help="wrk run per page (default 10s)")
+    parser.add_argument("--wrk-warmup", default="3s", help="wrk warm-up run per page (default 3s)")
+    parser.add_argument("--against-wagtail", action="store_true",
+                        help="same wrk load on the Wagtail anchor: article, home, tag")
+    parser.add_argument("--rounds", type=int, default=2,
+                        help="alternations per page against Wagtail")
+    parser.add_argument("--wagtail-anchor", default=str(DEFAULT_ANCHOR), help="the anchor's folder")
+    parser.add_argument("--wagtail-data",
+                        help="the anchor's ANCHOR_DATA (default: a temp folder per N)")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    return parser.parse_args()
+
+
+def main(args):
+    sizes = [int(size) for size in args.compare.split(",")] if args.compare else [args.stories]
+    if args.against_wagtail and args.compare:
+        sys.exit("--against-wagtail takes one size (--stories)")
+    if args.load or args.against_wagtail:
+        ensure_wrk()
+    folder = tempfile.mkdtemp(prefix="newsroom-bench-")
+    try:
+        progress(f"collectstatic into {folder}")
+        collect_static(folder)
+        runs = []
+        for stories in sizes:
+            with throwaway_database(stories, folder) as database_url:
+                progress(f"{stories:,} stories:")
+                run = run_child(stories, database_url, folder, args)
+                if args.load:
+                    measure_under_load(run, database_url, folder, args)
+                versus = None
+                if args.against_wagtail:
+                    versus = against_wagtail(run, database_url, folder, args)
+            runs.append(run)
+            print_run(run)
+            if versus:
+                print_against_wagtail(versus, args)
+        if len(runs) == 2:
+            print_comparison(*runs)
+    finally:
+        if args.keep:
+            progress(f"kept {folder}")
+        else:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    options = arguments()
+    if options.child:
+        child(options)
+    else:
+        main(options)
