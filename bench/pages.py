@@ -52,7 +52,8 @@ import tempfile
 import time
 import urllib.request
 from contextlib import contextmanager
-from datetime import UTC, date, datetime, time as day_time, timedelta
+from datetime import UTC, date, datetime, timedelta
+from datetime import time as day_time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -138,7 +139,7 @@ def tag_names():
 
 
 def author_names():
-    return [f"{first} {last}" for first, last in zip(FIRST * 2, LAST + LAST[::-1])][:30]
+    return [f"{first} {last}" for first, last in zip(FIRST * 2, LAST + LAST[::-1], strict=False)][:30]
 
 
 # --- Generating (in the child process, Django set up) ---------------------------
@@ -244,7 +245,7 @@ def build_authors():
     )
     return Person.objects.bulk_create(
         Person(name=name, slug=slugify(name), user=user, description="Staff writer")
-        for name, user in zip(names, users)
+        for name, user in zip(names, users, strict=True)
     )
 
 
@@ -335,12 +336,12 @@ def build_stories(count, *, topics, authors, tags, rng, ours, chunk=2_000):
         )
         Byline.objects.bulk_create(
             Byline(article=story, person=person, order=order)
-            for story, (_, bylines, _) in zip(stories, batch)
+            for story, (_, bylines, _) in zip(stories, batch, strict=True)
             for order, person in enumerate(bylines)
         )
         Article.tags.through.objects.bulk_create(
             tagged_rows(
-                (story.pk, tag.pk) for story, (_, _, story_tags) in zip(stories, batch)
+                (story.pk, tag.pk) for story, (_, _, story_tags) in zip(stories, batch, strict=True)
                 for tag in story_tags
             ),
             batch_size=1_000,
@@ -791,7 +792,7 @@ def table(headers, rows):
     widths = [max(len(str(h)), *(len(r[i]) for r in rows)) for i, h in enumerate(headers)]
 
     def line(cells):
-        return "| " + " | ".join(c.ljust(w) for c, w in zip(cells, widths)) + " |"
+        return "| " + " | ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)) + " |"
 
     print(line(headers))
     print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
@@ -842,7 +843,7 @@ def print_against_wagtail(results, args):
           f"wrk -t{WRK_THREADS} -c{WRK_CONNECTIONS} -d{args.duration}, alternating:\n")
     rows = []
     for page, sides in results.items():
-        for round_, (ours, theirs) in enumerate(zip(sides["ours"], sides["theirs"]), 1):
+        for round_, (ours, theirs) in enumerate(zip(sides["ours"], sides["theirs"], strict=False), 1):
             ratio = f"{ours['rps'] / theirs['rps']:.2f}×"
             rows.append([page, round_, ours["rps"], theirs["rps"], ratio,
                          ours["p99_ms"], theirs["p99_ms"]])
