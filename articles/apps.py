@@ -12,3 +12,7 @@ class ArticlesConfig(AppConfig):
         )
 
         signals.connect()
+
+        from newsroom import furniture
+
+        furniture.connect()

@@ -153,7 +153,7 @@ def person(entity, *, roles=None) -> dict:
 
     `roles`, when given, are the roles to report as jobTitle and affiliation.
     """
-    photo = _square_url(entity.photo)
+    photo = portrait_url(entity.photo)
     roles = roles or []
     employers = _unique_by_pk(role.organisation for role in roles)
     return _without_empty(
@@ -181,21 +181,21 @@ def organisation(entity, *, parent=None) -> dict:
             "name": entity.name,
             "alternateName": entity.short_name,
             "url": absolute(entity.get_absolute_url()),
-            "logo": _logo_url(entity.logo),
+            "logo": logo_url(entity.logo),
             "parentOrganization": organisation_reference(parent) if parent else None,
             "sameAs": same_as,
         }
     )
 
 
-def _square_url(image) -> str:
+def portrait_url(image) -> str:
     """A portrait as a square rendition (the library's largest square)."""
     if image is None:
         return ""
     return absolute(get_rendition(image, square_spec(image, SQUARES[-1])).url)
 
 
-def _logo_url(image) -> str:
+def logo_url(image) -> str:
     """A logo uncropped, at the library's largest width that fits it."""
     if image is None:
         return ""

@@ -126,9 +126,18 @@ class TopicStoryListView(ListView):
         """The page in a sentence, for search engines and social cards."""
         return truncatechars(topic.description or topic.name, 200)
 
+    def social_image(self, topic) -> str:
+        """An absolute URL of the topic's picture for social cards, or ""."""
+        return ""
+
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            topic=self.topic, social_title=self.topic.name, description=self.describe(self.topic), **kwargs
+            topic=self.topic,
+            social_title=self.topic.name,
+            description=self.describe(self.topic),
+            social_image=self.social_image(self.topic),
+            social_image_alt=self.topic.name,
+            **kwargs,
         )
 
 

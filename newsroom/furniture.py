@@ -1,24 +1,34 @@
 """What every public page carries: the section navigation and the “Our partners” block.
 
-Both come from one UNION query, run only when a template first asks for either, so
-site furniture costs each page a single query whatever the number of sections or
-partners (tests/articles/test_query_counts.py holds every page type to a budget).
+Both come from one UNION query, run only when a template first asks for either and
+then kept in the cache, so site furniture costs a page no query at all, and at
+most one whatever the number of sections or partners (tests/articles/
+test_query_counts.py holds every page type to a budget). Saving or deleting a
+section, an organisation, a story or a picture forgets it (`connect()`).
 """
 
 from dataclasses import dataclass
 from functools import cached_property
 
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import BooleanField, CharField, Exists, F, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.urls import reverse
 
 from articles.images.models import Image, Rendition
-from articles.models import Section
+from articles.models import Article, Section
 from people.models import Organisation
 
 # The footer shows logos 48px high: the library's narrowest rendition, in the
 # fallback format (JPEG or PNG: sorted before WebP), else the cleaned original.
 FOOTER_LOGO_SPECS = ("w320.jpg", "w320.png")
+
+CACHE_KEY = "newsroom:furniture:1"
+# Whether a partner links to its page also changes with the clock (a scheduled
+# story about it going live, with nothing saved): the cache forgets it by then.
+CACHE_TIMEOUT = 5 * 60
 
 COLUMNS = (
     "row_kind",
@@ -58,6 +68,13 @@ class SiteFurniture:
 
     @cached_property
     def _rows(self):
+        rows = cache.get(CACHE_KEY)
+        if rows is None:
+            rows = self._load()
+            cache.set(CACHE_KEY, rows, CACHE_TIMEOUT)
+        return rows
+
+    def _load(self):
         sections = Section.objects.annotate(
             row_kind=_text("section"),
             row_name=F("name"),
@@ -105,3 +122,21 @@ class SiteFurniture:
             for kind, name, slug, logo, link, _position, has_page in self._rows
             if kind == "partner"
         ]
+
+
+def forget(**kwargs):
+    cache.delete(CACHE_KEY)
+    # Again once committed: a page rendered meanwhile may have cached what the
+    # transaction had not yet written.
+    transaction.on_commit(lambda: cache.delete(CACHE_KEY))
+
+
+def connect():
+    """Forget the furniture whenever what it is made of changes."""
+    for model in (Section, Organisation, Article, Image, Rendition):
+        post_save.connect(forget, sender=model, dispatch_uid=f"furniture-{model.__name__}")
+        post_delete.connect(forget, sender=model, dispatch_uid=f"furniture-del-{model.__name__}")
+    # A partner's page opens or closes with the stories about it.
+    m2m_changed.connect(
+        forget, sender=Article.organisations.through, dispatch_uid="furniture-story-organisations"
+    )

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 
+from articles import structured_data
 from articles.models import Article
 from articles.views import TopicStoryListView
 
@@ -40,6 +41,9 @@ class PersonView(TopicStoryListView):
     def stories(self, person):
         return Article.objects.about(person)
 
+    def social_image(self, person):
+        return structured_data.portrait_url(person.photo)
+
     def describe(self, person):
         about = person.description or person.name
         return f"{about}: stories from {settings.NEWSROOM_PUBLICATION_NAME}."
@@ -75,6 +79,9 @@ class AuthorView(TopicStoryListView):
     def stories(self, person):
         return Article.objects.by(person)
 
+    def social_image(self, person):
+        return structured_data.portrait_url(person.photo)
+
     def describe(self, person):
         about = f", {person.description}" if person.description else ""
         return f"Stories by {person.name}{about}."
@@ -102,6 +109,9 @@ class OrganisationView(TopicStoryListView):
 
     def stories(self, organisation):
         return Article.objects.about(organisation)
+
+    def social_image(self, organisation):
+        return structured_data.logo_url(organisation.logo)
 
     def get_context_data(self, **kwargs):
         organisation = self.topic

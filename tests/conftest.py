@@ -17,6 +17,15 @@ def fast_password_hasher(settings):
 
 
 @pytest.fixture(autouse=True)
+def each_test_starts_with_an_empty_cache():
+    """A test's rows are rolled back, never deleted: what a page cached from them
+    (the site furniture) must not outlive the test."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 

@@ -5,10 +5,13 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.admin.sites import site
+from django.db import connection
 from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from articles import related
 from articles.models import Article, FormerSlug, Status
 from people.models import Organisation
 from tests.factories import (
@@ -192,6 +195,23 @@ def test_editor_picked_related_stories_come_before_ones_sharing_tags(client, ful
     make_article("Unrelated")
     related = client.get(full_story.get_absolute_url()).context["related_articles"]
     assert related == [picked, sharing]
+
+
+def test_an_old_story_about_the_same_person_beats_many_newer_ones_sharing_only_a_country(
+    client, full_story
+):
+    # More stories share the country than the candidates looked at per kind: the
+    # person's old story must still be found through the person.
+    for n in range(related.CANDIDATES_PER_KIND + 10):
+        make_article(f"Morocco brief {n}", countries=[country("MA")])
+    old = make_article(
+        "Esper's earlier visit",
+        people=[full_story.people.get()],
+        published_at=timezone.now() - timedelta(days=900),
+    )
+    related_articles = client.get(full_story.get_absolute_url()).context["related_articles"]
+    assert related_articles[0] == old
+    assert len(related_articles) == 4
 
 
 def test_related_stories_leave_out_unpublished_picks(client, full_story):
@@ -417,3 +437,25 @@ def test_stories_published_at_the_same_moment_keep_a_stable_order(client):
     moment = timezone.now() - timedelta(hours=1)
     stories = [make_article(f"Same time {n}", tags=["tie"], published_at=moment) for n in range(3)]
     assert list(client.get("/tag/tie/").context["articles"]) == stories[::-1]
+
+
+def test_the_site_furniture_costs_a_page_no_query_once_cached(client, full_story):
+    make_organisation("Atlantic Council", is_partner=True)
+    client.get("/")
+    with CaptureQueriesContext(connection) as captured:
+        client.get(full_story.get_absolute_url())
+    assert not [q for q in captured.captured_queries if "UNION" in q["sql"]]
+
+
+def test_a_new_section_is_in_the_navigation_at_once(client, full_story):
+    client.get("/")
+    make_section("Cyber")
+    assert 'href="/section/cyber/"' in html_of(client, "/")
+
+
+def test_a_partner_renamed_in_the_admin_is_renamed_in_the_footer_at_once(client, full_story):
+    partner = make_organisation("Atlantic Council", is_partner=True)
+    assert "Atlantic Council" in html_of(client, "/")
+    partner.name = "The Atlantic Council"
+    partner.save()
+    assert "The Atlantic Council" in html_of(client, "/")

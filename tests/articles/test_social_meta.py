@@ -78,3 +78,16 @@ def test_a_tag_page_describes_itself_in_a_sentence(client, demo):
     tag = demo.tags.first()
     tags = opengraph(client, f"/tag/{tag.slug}/")
     assert tags["description"].startswith(f"Stories about {tag.name} from ")
+
+
+def test_a_person_page_card_shows_their_photo(client, demo):
+    person = demo.people.first()
+    tags = opengraph(client, person.get_absolute_url())
+    assert tags["og:image"].startswith(SITE + "/media/")
+    assert tags["og:image:alt"] == person.name
+
+
+def test_an_organisation_page_card_shows_its_logo(client, demo):
+    organisation = demo.organisations.first()
+    tags = opengraph(client, organisation.get_absolute_url())
+    assert tags["og:image"].startswith(SITE + "/media/")
