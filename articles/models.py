@@ -4,7 +4,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
-from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Greatest
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
@@ -163,28 +163,35 @@ class ArticleQuerySet(models.QuerySet):
             Prefetch("bylines", queryset=Byline.objects.select_related("person"))
         )
 
-    def front_page(self, size):
-        """The home page's top `size` stories: editor-placed ones in their order, then
-        the newest.
+    def front_page(self, size, at=None) -> list:
+        """The home page's top `size` public stories: editor-placed ones in their
+        order, then the newest.
 
-        The candidates are the placed stories (a handful, found by the index on
-        `home_position`) and the `size` newest, so the cost does not grow with
-        the archive.
+        The candidates are the placed stories, public or not (a handful, found by
+        the index on `home_position`), and the `size` newest public ones, looked
+        up by primary key; the placed ones are then held to the visibility rule
+        here (`is_published`). Filtering them in SQL would have SQLite walk
+        every public story instead, a cost that grows with the archive.
         """
-        newest = self.newest_first().values("pk")[:size]
-        return self.filter(Q(home_position__isnull=False) | Q(pk__in=newest)).order_by(
+        placed = self.model.objects.filter(home_position__isnull=False).values("pk")
+        newest = self.model.objects.published(at).newest_first().values("pk")[:size]
+        candidates = self.filter(Q(pk__in=placed) | Q(pk__in=newest)).order_by(
             F("home_position").asc(nulls_last=True), F("published_at").desc(), "-pk"
-        )[:size]
+        )
+        return [story for story in candidates if story.is_published(at)][:size]
 
-    def latest_in_each_section(self, per_section, sections):
-        """The newest `per_section` stories of each of `sections`, grouped by section.
+    def latest_in_each_section(self, per_section, sections, *, leaving_out=()):
+        """The newest `per_section` public stories of each of `sections` (but those
+        `leaving_out`), grouped by section.
 
-        One query, a bounded index range per section: ranking every story of
-        every section (a window function) grows with the archive.
+        One query: a bounded index range per section, the rows then looked up
+        by primary key (as in `front_page`). Ranking every story of every
+        section (a window function) grows with the archive.
         """
+        public = self.model.objects.published().exclude(pk__in=leaving_out)
         newest_in = Q(pk__in=[])
         for section in sections:
-            newest = self.in_section(section).newest_first().values("pk")[:per_section]
+            newest = public.in_section(section).newest_first().values("pk")[:per_section]
             newest_in |= Q(pk__in=newest)
         return self.filter(newest_in).order_by(
             "section__order", "section__name", F("published_at").desc(), "-pk"
@@ -207,13 +214,20 @@ class ArticleQuerySet(models.QuerySet):
         (any story: an edit, a correction, a withdrawal all save it) or a scheduled
         one going live.
 
-        Two index lookups whatever the archive's size, so conditional GETs cost
-        next to nothing. A draft's save moves it too: a needless refetch, never a
+        Two index lookups in one query whatever the archive's size, so conditional
+        GETs cost next to nothing. Call it on `Article.objects`. A draft's save moves it too: a needless refetch, never a
         stale page.
         """
-        saved = self.aggregate(latest=Max("updated_at"))["latest"]
-        went_live = self.published().aggregate(latest=Max("published_at"))["latest"]
-        return max(filter(None, [saved, went_live]), default=None)
+        newest_save = self.order_by("-updated_at").values("updated_at")[:1]
+        newest_release = self.published().order_by("-published_at").values("published_at")[:1]
+        # Both read in one round trip, as scalar subqueries on any one row.
+        row = (
+            self.order_by()
+            .annotate(saved=Subquery(newest_save), went_live=Subquery(newest_release))
+            .values_list("saved", "went_live")
+            .first()
+        )
+        return max(filter(None, row or ()), default=None)
 
     def showing(self, image):
         """Stories that show a library picture: as lead image or as a figure in the body."""

@@ -25,10 +25,13 @@ class HomeView(TemplateView):
     template_name = "articles/home.html"
 
     def get_context_data(self, **kwargs):
-        stories = Article.objects.published().for_listing()
+        # Both pick public stories themselves (see their docstrings for why).
+        stories = Article.objects.for_listing()
         front = list(stories.front_page(FRONT_PAGE_SIZE))
-        latest = stories.exclude(pk__in=[story.pk for story in front]).latest_in_each_section(
-            PER_SECTION, Section.objects.values_list("pk", flat=True)
+        latest = stories.latest_in_each_section(
+            PER_SECTION,
+            Section.objects.values_list("pk", flat=True),
+            leaving_out=[story.pk for story in front],
         )
         return super().get_context_data(
             description=f"The latest news and analysis from {settings.NEWSROOM_PUBLICATION_NAME}.",
