@@ -91,20 +91,47 @@ class ArticleAdmin(AutocompleteAdminMixin, WorkflowViews, admin.ModelAdmin):
     form = ArticleAdminForm
     change_form_template = "admin/articles/article/change_form.html"
     list_display = ["headline", "section", "state", "byline_names", "published_at", "updated_at"]
-    list_filter = [StateListFilter, "section", "type_of_work", AuthorListFilter, TagListFilter, "published_at"]
+    list_filter = [
+        StateListFilter,
+        "section",
+        "type_of_work",
+        AuthorListFilter,
+        TagListFilter,
+        "published_at",
+    ]
     list_select_related = ["section"]
     search_fields = ["headline", "standfirst", "slug"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["headline"]}
-    autocomplete_fields = ["section", "people", "organisations", "countries", "related", "lead_image"]
-    readonly_fields = ["status", "published_at", "created_at", "updated_at", "lead_image_preview", "mentions_panel"]
+    autocomplete_fields = [
+        "section",
+        "people",
+        "organisations",
+        "countries",
+        "related",
+        "lead_image",
+    ]
+    readonly_fields = [
+        "status",
+        "published_at",
+        "created_at",
+        "updated_at",
+        "lead_image_preview",
+        "mentions_panel",
+    ]
     inlines = [BylineInline, CorrectionInline]
     actions = ["publish_now"]
     fieldsets = [
         (None, {"fields": ["headline", "slug", "standfirst", "body"]}),
-        ("Placement", {"fields": ["section", "type_of_work", "credit", "language", "home_position"]}),
+        (
+            "Placement",
+            {"fields": ["section", "type_of_work", "credit", "language", "home_position"]},
+        ),
         ("Lead image", {"fields": ["lead_image", "lead_image_preview"]}),
-        ("What this story is about", {"fields": ["tags", "people", "organisations", "countries", "related"]}),
+        (
+            "What this story is about",
+            {"fields": ["tags", "people", "organisations", "countries", "related"]},
+        ),
         admin_mentions.FIELDSET,
         ("Search engines", {"fields": ["seo_title", "seo_description"], "classes": ["collapse"]}),
         ("Status", {"fields": ["status", "published_at", "created_at", "updated_at"]}),
@@ -113,7 +140,9 @@ class ArticleAdmin(AutocompleteAdminMixin, WorkflowViews, admin.ModelAdmin):
     # --- Who may see and change which story (the rules: workflow.py) ------------------
 
     def get_queryset(self, request):
-        return workflow.stories_visible_to(request.user, super().get_queryset(request).with_bylines())
+        return workflow.stories_visible_to(
+            request.user, super().get_queryset(request).with_bylines()
+        )
 
     def has_view_permission(self, request, obj=None):
         if obj is not None:
@@ -176,7 +205,9 @@ class ArticleAdmin(AutocompleteAdminMixin, WorkflowViews, admin.ModelAdmin):
         if db_field.name == "related" and not workflow.is_editor(request.user):
             # Public stories, and the user's own: never the title of a draft
             # they may not open, in the choices or among the saved values.
-            kwargs["queryset"] = workflow.stories_visible_to(request.user) | Article.objects.published()
+            kwargs["queryset"] = (
+                workflow.stories_visible_to(request.user) | Article.objects.published()
+            )
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def get_search_results(self, request, queryset, search_term):
@@ -268,9 +299,7 @@ class ArticleAdmin(AutocompleteAdminMixin, WorkflowViews, admin.ModelAdmin):
             return HttpResponseRedirect(request.get_full_path())
         if not _unchanged(request):
             return super().response_change(request, obj)
-        self.message_user(
-            request, f"Nothing to save: “{obj}” was already as shown.", messages.INFO
-        )
+        self.message_user(request, f"Nothing to save: “{obj}” was already as shown.", messages.INFO)
         if "_continue" in request.POST:
             return HttpResponseRedirect(request.get_full_path())
         if "_addanother" in request.POST:
@@ -328,7 +357,14 @@ class DeletedStoryAdmin(admin.ModelAdmin):
     search_fields = ["headline"]
     date_hierarchy = "deleted_at"
     readonly_fields = [
-        "story_id", "headline", "state", "created_by", "created_at", "deleted_by", "deleted_at", "snapshot"
+        "story_id",
+        "headline",
+        "state",
+        "created_by",
+        "created_at",
+        "deleted_by",
+        "deleted_at",
+        "snapshot",
     ]
 
     def has_module_permission(self, request):

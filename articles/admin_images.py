@@ -67,7 +67,11 @@ class StoryImageAdmin(ImageAdmin):
                 "",
                 '<li><a href="{}">{}</a> ({})</li>',
                 (
-                    (reverse(f"admin:people_{entity._meta.model_name}_change", args=[entity.pk]), entity, role)
+                    (
+                        reverse(f"admin:people_{entity._meta.model_name}_change", args=[entity.pk]),
+                        entity,
+                        role,
+                    )
                     for entity, role in shown_by
                 ),
             ),

@@ -114,9 +114,7 @@ class TagAdmin(taggit_admin.TagAdmin):
         if request.user.has_perm("images.view_image"):
             pictures = Image.objects.filter(tags=tag).order_by("-pk")
         return {
-            "stories": [
-                (story, story.pk in may_open) for story in stories.newest_first()[:100]
-            ],
+            "stories": [(story, story.pk in may_open) for story in stories.newest_first()[:100]],
             "pictures": list(pictures[:100]),
         }
 
@@ -131,8 +129,12 @@ class TagAdmin(taggit_admin.TagAdmin):
             raise PermissionDenied
         # A tag chosen, then deleted by someone else before the merge: taggit
         # would look it up and fail.
-        chosen = [pk for pk in request.session.get("selected_tag_ids", "").split(",") if pk.isdigit()]
-        existing = {str(pk) for pk in Tag.objects.filter(pk__in=chosen).values_list("pk", flat=True)}
+        chosen = [
+            pk for pk in request.session.get("selected_tag_ids", "").split(",") if pk.isdigit()
+        ]
+        existing = {
+            str(pk) for pk in Tag.objects.filter(pk__in=chosen).values_list("pk", flat=True)
+        }
         request.session["selected_tag_ids"] = ",".join(pk for pk in chosen if pk in existing)
         if not request.session["selected_tag_ids"]:
             self.message_user(request, "Select the tags to merge first.", messages.WARNING)

@@ -93,7 +93,8 @@ class WorkflowViews:
                 "share_url": previews.share_url(link) if link else None,
                 "share_expires_at": previews.expires_at(link) if link else None,
                 "share_expired": previews.is_expired(link) if link else False,
-                "can_share": workflow.can_view(request.user, article) and not article.is_published(),
+                "can_share": workflow.can_view(request.user, article)
+                and not article.is_published(),
             }
         }
 

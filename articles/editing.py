@@ -71,7 +71,9 @@ def save_story(
     written = [name for name in fields if name in edited]
     with transaction.atomic():
         if story.pk is None:
-            return _create(story, by=by, save_relations=save_relations, choose_mentions=choose_mentions)
+            return _create(
+                story, by=by, save_relations=save_relations, choose_mentions=choose_mentions
+            )
         if not workflow.can_edit(by, story):
             raise workflow.PermissionRefused(f"You may not edit “{story}”.")
         before = revisions.snapshot(Article.objects.get(pk=story.pk))

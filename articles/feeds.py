@@ -308,4 +308,3 @@ def conditional(feed_class):
         last_modified_func=lambda request, **kwargs: state(request, **kwargs)[0],
     )(without_feed_date)
     return cache_control(public=True, max_age=FEED_MAX_AGE)(view)
-

@@ -89,9 +89,7 @@ class ArticleAdminForm(forms.ModelForm):
         # The next save is a deliberate overwrite of what they now see.
         self.data = self.data.copy()
         self.data[self.add_prefix("base_version")] = current
-        link = reverse(
-            "admin:articles_article_revision", args=[self.instance.pk, current]
-        )
+        link = reverse("admin:articles_article_revision", args=[self.instance.pk, current])
         raise forms.ValidationError(
             format_html(
                 "{} Your text is still below and nothing was saved. "

@@ -168,7 +168,11 @@ def import_file(
             attach(article, mentions_in(article))
             revisions.record_revision(article, by=by)
             workflow.record_event(
-                article, ArticleEvent.Action.IMPORT, by=by, before="", note=f"Imported from {path.name}"
+                article,
+                ArticleEvent.Action.IMPORT,
+                by=by,
+                before="",
+                note=f"Imported from {path.name}",
             )
             if status == Status.IN_REVIEW:
                 workflow.submit(article, by=by)

@@ -130,11 +130,7 @@ class ArticleQuerySet(models.QuerySet):
         kept = Q(pk__in=Article.objects.on_the_record().about(entity).values("pk"))
         if isinstance(entity, Person):
             kept |= Q(bylines__person=entity)
-        return (
-            self.filter(kept)
-            .distinct()
-            .order_by(F("published_at").desc(nulls_last=True), "-pk")
-        )
+        return self.filter(kept).distinct().order_by(F("published_at").desc(nulls_last=True), "-pk")
 
     def newest_first(self):
         """Newest publication first: the order of every public list.
@@ -235,25 +231,29 @@ class ArticleQuerySet(models.QuerySet):
 
     def for_story_page(self):
         """What the story template shows, in a constant number of queries."""
-        return self.select_related("section", "lead_image").with_bylines().prefetch_related(
-            "lead_image__renditions",
-            "tags",
-            # Photos and logos are in the story's structured data (`about`).
-            Prefetch(
-                "organisations",
-                queryset=Organisation.objects.select_related("logo").prefetch_related(
-                    "logo__renditions"
+        return (
+            self.select_related("section", "lead_image")
+            .with_bylines()
+            .prefetch_related(
+                "lead_image__renditions",
+                "tags",
+                # Photos and logos are in the story's structured data (`about`).
+                Prefetch(
+                    "organisations",
+                    queryset=Organisation.objects.select_related("logo").prefetch_related(
+                        "logo__renditions"
+                    ),
                 ),
-            ),
-            "countries",
-            "corrections",
-            Prefetch(
-                "people",
-                queryset=Person.objects.select_related("photo").prefetch_related(
-                    "photo__renditions",
-                    Prefetch("roles", queryset=Role.objects.select_related("organisation")),
+                "countries",
+                "corrections",
+                Prefetch(
+                    "people",
+                    queryset=Person.objects.select_related("photo").prefetch_related(
+                        "photo__renditions",
+                        Prefetch("roles", queryset=Role.objects.select_related("organisation")),
+                    ),
                 ),
-            ),
+            )
         )
 
     def for_listing(self):
@@ -315,8 +315,7 @@ class Article(models.Model):
         null=True,
         blank=True,
         related_name="lead_for",
-        help_text="From the image library. Its alt text, caption and credit are "
-        "edited there.",
+        help_text="From the image library. Its alt text, caption and credit are edited there.",
     )
 
     tags = TaggableManager(
@@ -374,7 +373,10 @@ class Article(models.Model):
     )
 
     seo_title = models.CharField(
-        "SEO title", max_length=200, blank=True, help_text="For search engines; defaults to the headline."
+        "SEO title",
+        max_length=200,
+        blank=True,
+        help_text="For search engines; defaults to the headline.",
     )
     seo_description = models.CharField(
         "SEO description",
@@ -467,7 +469,9 @@ class Article(models.Model):
         """The event that withdrew this story (its note is for readers), or None."""
         if self.status != Status.WITHDRAWN:
             return None
-        return self.events.filter(action=ArticleEvent.Action.WITHDRAW).order_by("-at", "-pk").first()
+        return (
+            self.events.filter(action=ArticleEvent.Action.WITHDRAW).order_by("-at", "-pk").first()
+        )
 
     def get_absolute_url(self):
         # The date is the newsroom's local publication day, as printed on the page.
@@ -490,8 +494,7 @@ class Article(models.Model):
     def was_updated(self) -> bool:
         """Saved again after it went live: saves within PUBLISHING_GRACE are part of publishing."""
         return (
-            self.published_at is not None
-            and self.updated_at - self.published_at > PUBLISHING_GRACE
+            self.published_at is not None and self.updated_at - self.published_at > PUBLISHING_GRACE
         )
 
     def is_published(self, at=None):
@@ -509,8 +512,7 @@ class Article(models.Model):
         if self.status in (Status.PUBLISHED, Status.WITHDRAWN):
             return True
         return (
-            self.pk is not None
-            and self.events.filter(action__in=ArticleEvent.WENT_PUBLIC).exists()
+            self.pk is not None and self.events.filter(action__in=ArticleEvent.WENT_PUBLIC).exists()
         )
 
     def rendered_body(self):
@@ -621,7 +623,9 @@ class TaggedStory(TaggedItemBase):
         verbose_name = "tagged story"
         verbose_name_plural = "tagged stories"
         constraints = [
-            models.UniqueConstraint(fields=["content_object", "tag"], name="one_link_per_story_and_tag")
+            models.UniqueConstraint(
+                fields=["content_object", "tag"], name="one_link_per_story_and_tag"
+            )
         ]
         indexes = [models.Index(fields=["tag", "content_object"], name="stories_of_a_tag")]
 
@@ -835,8 +839,9 @@ class SearchDocument(models.Model):
     headline = models.TextField(blank=True)
     standfirst = models.TextField(blank=True)
     names = models.TextField(
-        blank=True, help_text="Names and aliases of the people, organisations, countries "
-        "and authors of the story."
+        blank=True,
+        help_text="Names and aliases of the people, organisations, countries "
+        "and authors of the story.",
     )
     tags = models.TextField(blank=True)
     body = models.TextField(blank=True, help_text="The body as plain text.")

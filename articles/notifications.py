@@ -88,9 +88,7 @@ def notify(event_pk):
     if message is None:
         return
     users, subject, body = message
-    recipients = sorted(
-        {user.email for user in users if user.email and user.pk != event.by_id}
-    )
+    recipients = sorted({user.email for user in users if user.email and user.pk != event.by_id})
     if not recipients:
         return
     try:

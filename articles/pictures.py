@@ -114,8 +114,7 @@ def note(image: Image, changes: list[Change]) -> str:
     what = capfirst(get_text_list([change.label for change in changes], "and"))
     lines = [f"{what} changed on “{image.title}”."]
     lines += [
-        f"{capfirst(change.label)} was {change.before}, now {change.after}."
-        for change in changes
+        f"{capfirst(change.label)} was {change.before}, now {change.after}." for change in changes
     ]
     return "\n".join(lines)
 

@@ -59,9 +59,7 @@ def lifetime() -> timedelta:
 
 
 def token_for(link: PreviewLink) -> str:
-    return _SignerAt(link.created_at, salt=SALT).sign_object(
-        {"a": link.article_id, "k": link.key}
-    )
+    return _SignerAt(link.created_at, salt=SALT).sign_object({"a": link.article_id, "k": link.key})
 
 
 def share_url(link: PreviewLink) -> str:

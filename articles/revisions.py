@@ -284,7 +284,9 @@ def preview_article(revision: Revision) -> Article:
     story = Article.objects.get(pk=revision.article_id)
     data = revision.snapshot
     apply(story, data)
-    people = Person.objects.in_bulk([b["person"] for b in data["bylines"]] + [p["id"] for p in data["people"]])
+    people = Person.objects.in_bulk(
+        [b["person"] for b in data["bylines"]] + [p["id"] for p in data["people"]]
+    )
     bylines = [
         Byline(article=story, person=people[b["person"]], order=b["order"])
         for b in data["bylines"]
@@ -293,7 +295,9 @@ def preview_article(revision: Revision) -> Article:
     tags = {t.name.lower(): t for t in Tag.objects.filter(name__in=data["tags"])}
     story._prefetched_objects_cache = {
         "bylines": _cached(Byline, bylines),
-        "tags": _cached(Tag, [tags.get(t.lower(), Tag(name=t, slug=t.lower())) for t in data["tags"]]),
+        "tags": _cached(
+            Tag, [tags.get(t.lower(), Tag(name=t, slug=t.lower())) for t in data["tags"]]
+        ),
         "people": _cached(Person, [people[p["id"]] for p in data["people"] if p["id"] in people]),
         "organisations": _cached(
             Organisation,

@@ -149,9 +149,7 @@ class StorySitemap(NewsroomSitemap):
         # Two queries for the body figures of the whole page, however many.
         figures = {url["item"].pk: body_figures(url["item"].body) for url in urls}
         wanted = {figure.image_id for found in figures.values() for figure in found}
-        images = (
-            Image.objects.prefetch_related("renditions").in_bulk(wanted) if wanted else {}
-        )
+        images = Image.objects.prefetch_related("renditions").in_bulk(wanted) if wanted else {}
         for url in urls:
             article = url["item"]
             pictures = [article.lead_image] if article.lead_image else []
@@ -162,9 +160,7 @@ class StorySitemap(NewsroomSitemap):
             ]
             renditions = [largest_rendition(picture) for picture in pictures]
             locations = [
-                absolute(rendition.url)
-                for rendition in renditions
-                if rendition is not None
+                absolute(rendition.url) for rendition in renditions if rendition is not None
             ]
             url["images"] = list(dict.fromkeys(locations))
         return urls
@@ -369,4 +365,3 @@ def robots_txt(request):
         {"sitemap_url": absolute(reverse("sitemap-index"))},
         content_type="text/plain; charset=utf-8",
     )
-

@@ -48,6 +48,7 @@ ARTICLE_TYPES = {
     TypeOfWork.SPONSORED: "AdvertiserContentArticle",
 }
 
+
 def iso(moment) -> str:
     """ISO 8601 with the newsroom's UTC offset, to the second."""
     return timezone.localtime(moment).isoformat(timespec="seconds")

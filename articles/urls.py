@@ -23,6 +23,7 @@ class FourDigitConverter(TwoDigitConverter):
 register_converter(TwoDigitConverter, "dd")
 register_converter(FourDigitConverter, "yyyy")
 
+
 def feed_paths(prefix, feed_class, name):
     """RSS at <prefix>/rss/ and Atom at <prefix>/atom/, named feed-<name>-rss/-atom."""
     return [
@@ -38,7 +39,11 @@ def feed_paths(prefix, feed_class, name):
 app_name = "articles"
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
-    path("<yyyy:year>/<dd:month>/<dd:day>/<slug:slug>/", views.ArticleDetailView.as_view(), name="detail"),
+    path(
+        "<yyyy:year>/<dd:month>/<dd:day>/<slug:slug>/",
+        views.ArticleDetailView.as_view(),
+        name="detail",
+    ),
     path("section/<slug:slug>/", views.SectionView.as_view(), name="section"),
     path("tag/<slug:slug>/", views.TagView.as_view(), name="tag"),
     path("search/", views.search, name="search"),

@@ -239,7 +239,9 @@ def sent_back_note(article: Article) -> ArticleEvent | None:
     """The send-back the authors are working on: shown until they submit again."""
     if article.status != Status.DRAFT:
         return None
-    last_move = article.events.filter(action__in=MOVES).select_related("by").order_by("-at", "-pk").first()
+    last_move = (
+        article.events.filter(action__in=MOVES).select_related("by").order_by("-at", "-pk").first()
+    )
     return last_move if last_move and last_move.action == Action.SEND_BACK else None
 
 

@@ -85,10 +85,14 @@ def main():
     print(f"{len(renditions)} renditions:                        {finished - ingested_at:6.2f} s")
     print(f"Total:                                  {finished - started:6.2f} s")
     print(f"Peak Python allocations (tracemalloc):  {traced_peak / 1_048_576:6.0f} MB")
-    print(f"Peak process memory (maxrss):           {peak:6.0f} MB "
-          f"({peak / BUDGET_MB:.0%} of the {BUDGET_MB} MB budget)")
-    print(f"Peak growth during ingest:              {peak - baseline:6.0f} MB "
-          f"({(peak - baseline) / (24 * 3):.1f}× one decoded 24 MP RGB frame of 72 MB)")
+    print(
+        f"Peak process memory (maxrss):           {peak:6.0f} MB "
+        f"({peak / BUDGET_MB:.0%} of the {BUDGET_MB} MB budget)"
+    )
+    print(
+        f"Peak growth during ingest:              {peak - baseline:6.0f} MB "
+        f"({(peak - baseline) / (24 * 3):.1f}× one decoded 24 MP RGB frame of 72 MB)"
+    )
     if peak >= BUDGET_MB:
         print("OVER BUDGET")
         sys.exit(1)

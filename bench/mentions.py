@@ -114,8 +114,10 @@ def main():
         f"{median / TARGET_MEDIAN_MS:.0%} of the {TARGET_MEDIAN_MS:.0f} ms target; "
         f"build {build:.2f} s = {build / TARGET_BUILD_S:.0%} of the {TARGET_BUILD_S:.0f} s target"
     )
-    print(f"median at {SIZES[-1]:,} names / median at {SIZES[0]:,}: "
-          f"{median / results[SIZES[0]][1]:.2f}x")
+    print(
+        f"median at {SIZES[-1]:,} names / median at {SIZES[0]:,}: "
+        f"{median / results[SIZES[0]][1]:.2f}x"
+    )
     ok = median < TARGET_MEDIAN_MS and build < TARGET_BUILD_S
     print("targets met" if ok else "TARGETS MISSED")
     return 0 if ok else 1

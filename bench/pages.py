@@ -70,21 +70,99 @@ TAG = "morocco-diplomacy"
 # Copied draw for draw: with the same seed both sites hold the same stories.
 
 RANDOM_SEED = 20201003
-REGIONS = ["Morocco", "United States", "Algeria", "Tunisia", "Sahel",
-           "Europe", "Gulf", "Asia-Pacific", "Latin America", "East Africa"]
-THEMES = ["diplomacy", "training", "exercises", "air defence", "naval forces",
-          "cyber security", "procurement", "counter-terrorism", "border security",
-          "peacekeeping", "intelligence", "logistics", "space", "drones",
-          "armoured vehicles", "helicopters", "fighter jets", "missiles", "budget", "industry"]
-FIRST = ["Amina", "Daniel", "Leila", "Marc", "Sofia", "Youssef", "Claire", "Omar",
-         "Hannah", "Karim", "Ines", "Peter", "Nadia", "Samuel", "Rania", "Tom"]
-LAST = ["Benali", "Carter", "El Idrissi", "Fischer", "Garcia", "Haddad", "Jensen",
-        "Lamrani", "Moreau", "Novak", "Osei", "Park", "Rossi", "Tazi", "Walsh"]
-VERBS = ["signs", "expands", "reviews", "announces", "debates", "tests", "delays",
-         "funds", "renews", "outlines"]
-OBJECTS = ["defence agreement", "training programme", "air-defence upgrade",
-           "maritime patrol plan", "joint exercise", "procurement budget",
-           "border security pact", "drone programme", "cyber strategy", "logistics hub"]
+REGIONS = [
+    "Morocco",
+    "United States",
+    "Algeria",
+    "Tunisia",
+    "Sahel",
+    "Europe",
+    "Gulf",
+    "Asia-Pacific",
+    "Latin America",
+    "East Africa",
+]
+THEMES = [
+    "diplomacy",
+    "training",
+    "exercises",
+    "air defence",
+    "naval forces",
+    "cyber security",
+    "procurement",
+    "counter-terrorism",
+    "border security",
+    "peacekeeping",
+    "intelligence",
+    "logistics",
+    "space",
+    "drones",
+    "armoured vehicles",
+    "helicopters",
+    "fighter jets",
+    "missiles",
+    "budget",
+    "industry",
+]
+FIRST = [
+    "Amina",
+    "Daniel",
+    "Leila",
+    "Marc",
+    "Sofia",
+    "Youssef",
+    "Claire",
+    "Omar",
+    "Hannah",
+    "Karim",
+    "Ines",
+    "Peter",
+    "Nadia",
+    "Samuel",
+    "Rania",
+    "Tom",
+]
+LAST = [
+    "Benali",
+    "Carter",
+    "El Idrissi",
+    "Fischer",
+    "Garcia",
+    "Haddad",
+    "Jensen",
+    "Lamrani",
+    "Moreau",
+    "Novak",
+    "Osei",
+    "Park",
+    "Rossi",
+    "Tazi",
+    "Walsh",
+]
+VERBS = [
+    "signs",
+    "expands",
+    "reviews",
+    "announces",
+    "debates",
+    "tests",
+    "delays",
+    "funds",
+    "renews",
+    "outlines",
+]
+OBJECTS = [
+    "defence agreement",
+    "training programme",
+    "air-defence upgrade",
+    "maritime patrol plan",
+    "joint exercise",
+    "procurement budget",
+    "border security pact",
+    "drone programme",
+    "cyber strategy",
+    "logistics hub",
+]
 SENTENCES = [
     "Officials described the move as part of a longer effort to modernise the armed forces.",
     "The ministry said further details would be published after consultations with partners.",
@@ -104,8 +182,13 @@ SENTENCES = [
     "Opposition members questioned whether the budget allocated is sufficient for the goals set.",
 ]
 TAG_COUNT, TAGS_PER_STORY = 200, 5
-SEED_TAGS = ["Morocco diplomacy", "United States diplomacy", "Morocco training",
-             "United States exercises", "Sahel counter-terrorism"]
+SEED_TAGS = [
+    "Morocco diplomacy",
+    "United States diplomacy",
+    "Morocco training",
+    "United States exercises",
+    "Sahel counter-terrorism",
+]
 SEED_DATE = date(2020, 10, 3)
 FIRST_DAY = date(2021, 1, 1)
 # The anchor's seed story runs to about 600 words; ours is topped up to as many.
@@ -113,10 +196,35 @@ SEED_WORDS = 600
 
 # Ours only (the anchor has no people, organisations or countries), drawn from a
 # second random stream so the anchor's draws above stay in step.
-COUNTRY_POOL = ["MA", "US", "DZ", "TN", "FR", "ES", "DE", "GB", "ML", "NE",
-                "MR", "EG", "SA", "AE", "QA", "JP", "KR", "AU", "BR", "KE"]
-ORGANISATION_KINDS = ["Defence Ministry", "Armed Forces", "Border Guard", "Naval Command",
-                      "Air Force"]
+COUNTRY_POOL = [
+    "MA",
+    "US",
+    "DZ",
+    "TN",
+    "FR",
+    "ES",
+    "DE",
+    "GB",
+    "ML",
+    "NE",
+    "MR",
+    "EG",
+    "SA",
+    "AE",
+    "QA",
+    "JP",
+    "KR",
+    "AU",
+    "BR",
+    "KE",
+]
+ORGANISATION_KINDS = [
+    "Defence Ministry",
+    "Armed Forces",
+    "Border Guard",
+    "Naval Command",
+    "Air Force",
+]
 
 
 def paragraphs(rng, words_target):
@@ -139,7 +247,9 @@ def tag_names():
 
 
 def author_names():
-    return [f"{first} {last}" for first, last in zip(FIRST * 2, LAST + LAST[::-1], strict=False)][:30]
+    return [f"{first} {last}" for first, last in zip(FIRST * 2, LAST + LAST[::-1], strict=False)][
+        :30
+    ]
 
 
 # --- Generating (in the child process, Django set up) ---------------------------
@@ -287,7 +397,9 @@ def build_seed_story(*, topics, authors, tags, rng):
     )
     correction = data["correction"]
     Correction.objects.create(
-        article=story, kind=Correction.Kind[correction["kind"]], text=correction["text"],
+        article=story,
+        kind=Correction.Kind[correction["kind"]],
+        text=correction["text"],
         created_at=at_nine(SEED_DATE) + timedelta(hours=3),
     )
     return story
@@ -341,7 +453,8 @@ def build_stories(count, *, topics, authors, tags, rng, ours, chunk=2_000):
         )
         Article.tags.through.objects.bulk_create(
             tagged_rows(
-                (story.pk, tag.pk) for story, (_, _, story_tags) in zip(stories, batch, strict=True)
+                (story.pk, tag.pk)
+                for story, (_, _, story_tags) in zip(stories, batch, strict=True)
                 for tag in story_tags
             ),
             batch_size=1_000,
@@ -568,15 +681,25 @@ def collect_static(folder):
     env = site_environment(f"sqlite:///{Path(folder) / 'unused.sqlite3'}", folder)
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
-        cwd=ROOT, env=env, check=True,
+        cwd=ROOT,
+        env=env,
+        check=True,
     )
 
 
 def run_child(stories, database_url, folder, args):
     command = [
-        sys.executable, __file__, "--child", "--stories", str(stories),
-        "--repeats", str(args.repeats), "--warmup", str(args.warmup),
-        "--budget", str(args.budget),
+        sys.executable,
+        __file__,
+        "--child",
+        "--stories",
+        str(stories),
+        "--repeats",
+        str(args.repeats),
+        "--warmup",
+        str(args.warmup),
+        "--budget",
+        str(args.budget),
     ]
     done = subprocess.run(
         command, env=site_environment(database_url, folder), stdout=subprocess.PIPE, text=True
@@ -604,7 +727,8 @@ def ensure_wrk():
     progress("wrk is missing: apt-get install wrk")
     subprocess.run(["apt-get", "update", "-qq"], check=True)
     subprocess.run(
-        ["apt-get", "install", "-y", "-qq", "wrk"], check=True,
+        ["apt-get", "install", "-y", "-qq", "wrk"],
+        check=True,
         env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
     )
 
@@ -624,8 +748,16 @@ def gunicorn_path():
     if not (folder / "gunicorn").is_dir():
         progress(f"pip install {GUNICORN_SPEC} into {folder}")
         subprocess.run(
-            [sys.executable, "-m", "pip", "install", "--quiet", "--target", str(folder),
-             GUNICORN_SPEC],
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--target",
+                str(folder),
+                GUNICORN_SPEC,
+            ],
             check=True,
         )
     return str(folder)
@@ -654,9 +786,19 @@ def wait_for(url, seconds=60):
 def gunicorn(command, *, cwd, env, log):
     """Run `command` (a gunicorn with --bind on a free port) and yield its base URL."""
     port = free_port()
-    command = [*command, "--workers", str(WORKERS), "--worker-class", "sync",
-               "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
-               "--error-logfile", str(log)]
+    command = [
+        *command,
+        "--workers",
+        str(WORKERS),
+        "--worker-class",
+        "sync",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--log-level",
+        "warning",
+        "--error-logfile",
+        str(log),
+    ]
     server = subprocess.Popen(command, cwd=cwd, env=env)
     base = f"http://127.0.0.1:{port}"
     try:
@@ -674,7 +816,9 @@ def newsroom_server(database_url, folder):
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [extra, env.get("PYTHONPATH")]))
     return gunicorn(
         [sys.executable, "-m", "gunicorn", "newsroom.wsgi:application"],
-        cwd=ROOT, env=env, log=Path(folder) / "gunicorn-newsroom.log",
+        cwd=ROOT,
+        env=env,
+        log=Path(folder) / "gunicorn-newsroom.log",
     )
 
 
@@ -697,7 +841,9 @@ def wrk(url, *, duration, warmup, script, close=False):
     drain(url)
     done = subprocess.run(
         [*base, f"-d{duration}", "--latency", "-s", str(script), url],
-        check=True, capture_output=True, text=True,
+        check=True,
+        capture_output=True,
+        text=True,
     )
     drain(url)
     line = next(line for line in done.stdout.splitlines() if line.startswith("RESULT"))
@@ -711,8 +857,13 @@ def measure_under_load(run, database_url, folder, args):
     with newsroom_server(database_url, folder) as base:
         for name, page in run["pages"].items():
             page["load"] = {
-                mode: wrk(f"{base}{page['url']}", duration=args.duration, warmup=args.wrk_warmup,
-                          script=script, close=mode == "close")
+                mode: wrk(
+                    f"{base}{page['url']}",
+                    duration=args.duration,
+                    warmup=args.wrk_warmup,
+                    script=script,
+                    close=mode == "close",
+                )
                 for mode in ("keep-alive", "close")
             }
             progress(f"  {name:<14} {page['load']['keep-alive']['rps']:>8} req/s")
@@ -743,7 +894,8 @@ def ensure_anchor(anchor, stories, data):
     started = time.perf_counter()
     subprocess.run(
         ["bash", str(anchor / "setup.sh"), str(stories)],
-        env={**os.environ, "ANCHOR_DATA": str(data)}, check=True,
+        env={**os.environ, "ANCHOR_DATA": str(data)},
+        check=True,
     )
     progress(f"  built in {time.perf_counter() - started:.0f} s")
 
@@ -758,7 +910,9 @@ def wagtail_server(anchor, data, folder):
     env.pop("DATABASE_URL", None)
     return gunicorn(
         [str(data / "venv" / "bin" / "gunicorn"), "anchorsite.wsgi:application"],
-        cwd=anchor / "site", env=env, log=Path(folder) / "gunicorn-wagtail.log",
+        cwd=anchor / "site",
+        env=env,
+        log=Path(folder) / "gunicorn-wagtail.log",
     )
 
 
@@ -803,13 +957,14 @@ def table(headers, rows):
 
 def print_run(run):
     phases = ", ".join(f"{name} {seconds} s" for name, seconds in run["phases"].items())
-    print(f"\n{run['stories']:,} stories on {run['vendor']} ({phases}); "
-          f"tag {TAG!r} has {run['tag_stories']} stories\n")
+    print(
+        f"\n{run['stories']:,} stories on {run['vendor']} ({phases}); "
+        f"tag {TAG!r} has {run['tag_stories']} stories\n"
+    )
     loaded = all("load" in page for page in run["pages"].values())
     headers = ["page", "URL", "median ms", "p95 ms", "queries", "KB"]
     if loaded:
-        headers += ["req/s", "p50 ms", "p99 ms", "req/s close", "p50 close", "p99 close",
-                    "errors"]
+        headers += ["req/s", "p50 ms", "p99 ms", "req/s close", "p50 close", "p99 close", "errors"]
     rows = []
     for name, page in run["pages"].items():
         row = [name, page["url"], page["median_ms"], page["p95_ms"], page["queries"], page["kb"]]
@@ -827,31 +982,60 @@ def print_comparison(small, large):
     rows = []
     for name, page in small["pages"].items():
         other = large["pages"][name]
-        rows.append([
-            name, page["median_ms"], other["median_ms"],
-            f"{other['median_ms'] / page['median_ms']:.2f}×",
-            page["queries"], other["queries"],
-            "yes" if page["queries"] == other["queries"] else "NO",
-        ])
-    table(["page", f"median ms {small['stories']:,}", f"median ms {large['stories']:,}",
-           "ratio", f"queries {small['stories']:,}", f"queries {large['stories']:,}",
-           "same queries"], rows)
+        rows.append(
+            [
+                name,
+                page["median_ms"],
+                other["median_ms"],
+                f"{other['median_ms'] / page['median_ms']:.2f}×",
+                page["queries"],
+                other["queries"],
+                "yes" if page["queries"] == other["queries"] else "NO",
+            ]
+        )
+    table(
+        [
+            "page",
+            f"median ms {small['stories']:,}",
+            f"median ms {large['stories']:,}",
+            "ratio",
+            f"queries {small['stories']:,}",
+            f"queries {large['stories']:,}",
+            "same queries",
+        ],
+        rows,
+    )
 
 
 def print_against_wagtail(results, args):
-    print(f"Newsroom vs Wagtail, {args.stories:,} stories, gunicorn {WORKERS} sync workers, "
-          f"wrk -t{WRK_THREADS} -c{WRK_CONNECTIONS} -d{args.duration}, alternating:\n")
+    print(
+        f"Newsroom vs Wagtail, {args.stories:,} stories, gunicorn {WORKERS} sync workers, "
+        f"wrk -t{WRK_THREADS} -c{WRK_CONNECTIONS} -d{args.duration}, alternating:\n"
+    )
     rows = []
     for page, sides in results.items():
-        for round_, (ours, theirs) in enumerate(zip(sides["ours"], sides["theirs"], strict=False), 1):
+        for round_, (ours, theirs) in enumerate(
+            zip(sides["ours"], sides["theirs"], strict=False), 1
+        ):
             ratio = f"{ours['rps'] / theirs['rps']:.2f}×"
-            rows.append([page, round_, ours["rps"], theirs["rps"], ratio,
-                         ours["p99_ms"], theirs["p99_ms"]])
+            rows.append(
+                [page, round_, ours["rps"], theirs["rps"], ratio, ours["p99_ms"], theirs["p99_ms"]]
+            )
         ours = round(statistics.median(r["rps"] for r in sides["ours"]), 1)
         theirs = round(statistics.median(r["rps"] for r in sides["theirs"]), 1)
         rows.append([page, "median", ours, theirs, f"{ours / theirs:.2f}×", "", ""])
-    table(["page", "round", "Newsroom req/s", "Wagtail req/s", "Newsroom/Wagtail",
-           "Newsroom p99 ms", "Wagtail p99 ms"], rows)
+    table(
+        [
+            "page",
+            "round",
+            "Newsroom req/s",
+            "Wagtail req/s",
+            "Newsroom/Wagtail",
+            "Newsroom p99 ms",
+            "Wagtail p99 ms",
+        ],
+        rows,
+    )
 
 
 # --- Main ---------------------------------------------------------------------------------
@@ -859,23 +1043,33 @@ def print_against_wagtail(results, args):
 
 def arguments():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--stories", type=int, default=2000,
-                        help="generated stories (default 2000)")
+    parser.add_argument(
+        "--stories", type=int, default=2000, help="generated stories (default 2000)"
+    )
     parser.add_argument("--compare", help="two sizes, e.g. 2000,20000: medians' ratio per page")
     parser.add_argument("--repeats", type=int, default=20, help="timed requests per page")
     parser.add_argument("--warmup", type=int, default=3, help="untimed requests per page first")
-    parser.add_argument("--budget", type=float, default=10.0,
-                        help="seconds of warm-up, then of timing, per page at most (default 10)")
+    parser.add_argument(
+        "--budget",
+        type=float,
+        default=10.0,
+        help="seconds of warm-up, then of timing, per page at most (default 10)",
+    )
     parser.add_argument("--load", action="store_true", help="also gunicorn + wrk on every page")
     parser.add_argument("--duration", default="10s", help="wrk run per page (default 10s)")
     parser.add_argument("--wrk-warmup", default="3s", help="wrk warm-up run per page (default 3s)")
-    parser.add_argument("--against-wagtail", action="store_true",
-                        help="same wrk load on the Wagtail anchor: article, home, tag")
-    parser.add_argument("--rounds", type=int, default=2,
-                        help="alternations per page against Wagtail")
+    parser.add_argument(
+        "--against-wagtail",
+        action="store_true",
+        help="same wrk load on the Wagtail anchor: article, home, tag",
+    )
+    parser.add_argument(
+        "--rounds", type=int, default=2, help="alternations per page against Wagtail"
+    )
     parser.add_argument("--wagtail-anchor", default=str(DEFAULT_ANCHOR), help="the anchor's folder")
-    parser.add_argument("--wagtail-data",
-                        help="the anchor's ANCHOR_DATA (default: a temp folder per N)")
+    parser.add_argument(
+        "--wagtail-data", help="the anchor's ANCHOR_DATA (default: a temp folder per N)"
+    )
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     return parser.parse_args()

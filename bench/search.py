@@ -40,16 +40,56 @@ WORDS = (
     "university hospital vaccine outbreak storm flood wildfire satellite launch navy army"
 ).split()
 QUERIES = [
-    "minister", "defence", "roadmap", "harbour", "security cooperation", "election vote",
-    "budget parliament", "storm flood", "satellite launch", "court ruling appeal",
-    "treaty", "sanctions", "roadmaps", "officials said", "Morocco", "France", "Germany",
-    "Kalomi", "Benra", "Torsa", "Velduno", "Quazi", "Harmes", "Utly", "Arisop",
-    "Elqua", "Zinohar", "Mesut", "Lyka", "Senator Benra", "Kalomi Torsa",
-    "nonexistentword", "zzzzqqq", "minister zzzzqqq", "the", "a", "2030",
-    "defence roadmap Morocco", "training exercise maritime", "union strike protest",
-    "vaccine outbreak hospital", "bank inflation reform", "pipeline energy drought",
-    '"', "NEAR(a b", "*", "x" * 10_000, "'; DROP TABLE articles_article; --",
-    "héllo wörld 東京", "-minus OR plus AND",
+    "minister",
+    "defence",
+    "roadmap",
+    "harbour",
+    "security cooperation",
+    "election vote",
+    "budget parliament",
+    "storm flood",
+    "satellite launch",
+    "court ruling appeal",
+    "treaty",
+    "sanctions",
+    "roadmaps",
+    "officials said",
+    "Morocco",
+    "France",
+    "Germany",
+    "Kalomi",
+    "Benra",
+    "Torsa",
+    "Velduno",
+    "Quazi",
+    "Harmes",
+    "Utly",
+    "Arisop",
+    "Elqua",
+    "Zinohar",
+    "Mesut",
+    "Lyka",
+    "Senator Benra",
+    "Kalomi Torsa",
+    "nonexistentword",
+    "zzzzqqq",
+    "minister zzzzqqq",
+    "the",
+    "a",
+    "2030",
+    "defence roadmap Morocco",
+    "training exercise maritime",
+    "union strike protest",
+    "vaccine outbreak hospital",
+    "bank inflation reform",
+    "pipeline energy drought",
+    '"',
+    "NEAR(a b",
+    "*",
+    "x" * 10_000,
+    "'; DROP TABLE articles_article; --",
+    "héllo wörld 東京",
+    "-minus OR plus AND",
 ]
 
 
@@ -109,7 +149,9 @@ def generate(rng):
     countries = list(Country.objects.all())
     vocabulary = Vocabulary(rng)
     sentence = vocabulary.sentence
-    tags = Tag.objects.bulk_create(Tag(name=f"{w} {i}", slug=f"tag-{i}") for i, w in enumerate(WORDS))
+    tags = Tag.objects.bulk_create(
+        Tag(name=f"{w} {i}", slug=f"tag-{i}") for i, w in enumerate(WORDS)
+    )
     now = timezone.now()
     articles = Article.objects.bulk_create(
         Article(
@@ -138,9 +180,7 @@ def generate(rng):
     TaggedItem.objects.bulk_create(
         TaggedItem(content_type=content_type, object_id=a, tag_id=t) for a, t in links
     )
-    Byline.objects.bulk_create(
-        Byline(article=a, person=rng.choice(people[:40])) for a in articles
-    )
+    Byline.objects.bulk_create(Byline(article=a, person=rng.choice(people[:40])) for a in articles)
 
 
 def percentile(values, share):

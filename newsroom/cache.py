@@ -56,8 +56,7 @@ class _Health:
             self.is_down, self.retry_at = True, time.monotonic() + retry_after
         if started:
             logger.warning(
-                "Cache %s is unreachable (%s): pages are served without it, "
-                "retrying every %g s.",
+                "Cache %s is unreachable (%s): pages are served without it, retrying every %g s.",
                 self.name,
                 error,
                 retry_after,

@@ -61,9 +61,7 @@ def deactivate(users, *, by) -> list:
     "Active" again.
     """
     changed = list(
-        get_user_model()
-        .objects.filter(pk__in=users.values("pk"), is_active=True)
-        .exclude(pk=by.pk)
+        get_user_model().objects.filter(pk__in=users.values("pk"), is_active=True).exclude(pk=by.pk)
     )
     with transaction.atomic():
         for user in changed:

@@ -81,7 +81,11 @@ def picture_form(field, label):
         "its metadata (location, camera) under a name that reveals nothing, and "
         f"replaces the {label} chosen above.",
     )
-    return type(f"{field.title()}Form", (PictureUploadForm,), {"picture_field": field, f"new_{field}": upload})
+    return type(
+        f"{field.title()}Form",
+        (PictureUploadForm,),
+        {"picture_field": field, f"new_{field}": upload},
+    )
 
 
 class LibraryPictureAdmin:
@@ -105,7 +109,10 @@ class LibraryPictureAdmin:
             at = fields.index(self.picture_field) + 1 if self.picture_field in fields else None
             return fields if at is None else [*fields[:at], *extra, *fields[at:]]
 
-        return [(name, {**options, "fields": with_extra(list(options["fields"]))}) for name, options in fieldsets]
+        return [
+            (name, {**options, "fields": with_extra(list(options["fields"]))})
+            for name, options in fieldsets
+        ]
 
     def save_model(self, request, obj, form, change):
         if form.checked is not None:
@@ -154,7 +161,9 @@ class CountryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(AutocompleteAdminMixin, KeptByStoriesMixin, LibraryPictureAdmin, admin.ModelAdmin):
+class PersonAdmin(
+    AutocompleteAdminMixin, KeptByStoriesMixin, LibraryPictureAdmin, admin.ModelAdmin
+):
     form = picture_form("photo", "photo")
     picture_field = picture_label = "photo"
     list_display = ["name", "description", "country", "user"]
@@ -184,7 +193,9 @@ class PersonAdmin(AutocompleteAdminMixin, KeptByStoriesMixin, LibraryPictureAdmi
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(AutocompleteAdminMixin, KeptByStoriesMixin, LibraryPictureAdmin, admin.ModelAdmin):
+class OrganisationAdmin(
+    AutocompleteAdminMixin, KeptByStoriesMixin, LibraryPictureAdmin, admin.ModelAdmin
+):
     form = picture_form("logo", "logo")
     picture_field = picture_label = "logo"
     list_display = ["name", "short_name", "kind", "country", "is_partner", "partner_order"]

@@ -45,9 +45,7 @@ class UserAdmin(auth_admin.UserAdmin):
     @admin.action(description="Deactivate selected users", permissions=["change"])
     def deactivate_users(self, request, queryset):
         if queryset.filter(pk=request.user.pk).exists():
-            self.message_user(
-                request, "You cannot deactivate your own account.", messages.ERROR
-            )
+            self.message_user(request, "You cannot deactivate your own account.", messages.ERROR)
         changed = accounts.deactivate(queryset, by=request.user)
         for user in changed:
             self.log_change(request, user, "Deactivated.")

@@ -103,11 +103,7 @@ def _normalise_name(name: str) -> str:
 def _is_acronym(word: str) -> bool:
     letters = [c for c in word if c.isalpha()]
     upper = sum(c.isupper() for c in letters)
-    return (
-        0 < len(letters) <= _ACRONYM_MAX_LETTERS
-        and upper >= 2
-        and upper > len(letters) - upper
-    )
+    return 0 < len(letters) <= _ACRONYM_MAX_LETTERS and upper >= 2 and upper > len(letters) - upper
 
 
 def _exact_spans(name: str, case_sensitive_names: frozenset[str]) -> tuple:

@@ -284,9 +284,7 @@ class Organisation(Topic):
         verbose_name = "organisation"
         verbose_name_plural = "organisations"
         constraints = [
-            models.CheckConstraint(
-                condition=~Q(parent=F("pk")), name="organisation_not_own_parent"
-            )
+            models.CheckConstraint(condition=~Q(parent=F("pk")), name="organisation_not_own_parent")
         ]
 
     def __str__(self):
@@ -324,9 +322,7 @@ class Role(models.Model):
     """A person's position in an organisation, over a period known to the year, month or day."""
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="roles")
-    organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="roles"
-    )
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="roles")
     title = models.CharField(max_length=200, help_text="e.g. “Secretary of Defense”.")
     start = PartialDateField(blank=True, help_text="2019, 2019-07 or 2019-07-23.")
     end = PartialDateField(blank=True, help_text="Leave empty while the role is held.")
@@ -371,7 +367,9 @@ class Role(models.Model):
 
     def clean(self):
         super().clean()
-        if self.start and self.end and partial_dates.ended_before(
-            self.end, partial_dates.parse(self.start)[0]
+        if (
+            self.start
+            and self.end
+            and partial_dates.ended_before(self.end, partial_dates.parse(self.start)[0])
         ):
             raise ValidationError({"end": "A role cannot end before it starts."})

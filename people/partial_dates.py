@@ -27,9 +27,7 @@ def parse(value):
     try:
         date = datetime.date(int(year), int(month or 1), int(day or 1))
     except ValueError:
-        raise ValidationError(
-            f"{value} is not a real date.", code="invalid_partial_date"
-        ) from None
+        raise ValidationError(f"{value} is not a real date.", code="invalid_partial_date") from None
     precision = "day" if day else "month" if month else "year"
     return date, precision
 

@@ -30,7 +30,9 @@ class PersonView(TopicStoryListView):
 
     def get_topic(self):
         return get_object_or_404(
-            Person.objects.in_public_stories().select_related("photo").prefetch_related(
+            Person.objects.in_public_stories()
+            .select_related("photo")
+            .prefetch_related(
                 Prefetch("country", queryset=Country.objects.with_public_flag()),
                 "photo__renditions",
                 *roles_with_organisations(),
@@ -99,7 +101,9 @@ class OrganisationView(TopicStoryListView):
 
     def get_topic(self):
         return get_object_or_404(
-            Organisation.objects.in_public_stories().select_related("logo").prefetch_related(
+            Organisation.objects.in_public_stories()
+            .select_related("logo")
+            .prefetch_related(
                 Prefetch("country", queryset=Country.objects.with_public_flag()),
                 "logo__renditions",
                 Prefetch("parent", queryset=Organisation.objects.with_public_flag()),

@@ -48,6 +48,7 @@ MODELS = sorted(model._meta.label_lower for model in admin.site._registry)
 # The demo's accounts: a superuser, a member of Editors, a member of Journalists.
 ROLES = ["admin", "editor", "journalist"]
 
+
 # Admin models the demo has no row of: why, and how the test makes one, so that
 # their admin is round-tripped all the same.
 def _deleted_draft():
@@ -121,8 +122,9 @@ def demo(django_db_setup, django_db_blocker, demo_media):
         hasher = ["django.contrib.auth.hashers.MD5PasswordHasher"]
         # This transaction never commits: search documents are written as they go.
         write_at_once = mock.patch.object(search, "after_commit", lambda callback: callback())
-        with write_at_once, override_settings(
-            DEBUG=True, MEDIA_ROOT=demo_media, PASSWORD_HASHERS=hasher
+        with (
+            write_at_once,
+            override_settings(DEBUG=True, MEDIA_ROOT=demo_media, PASSWORD_HASHERS=hasher),
         ):
             call_command("load_demo", stdout=io.StringIO())
             counts = {label: model_of(label)._base_manager.count() for label in MODELS}
@@ -161,8 +163,7 @@ def demo_objects(label):
     rows = model._base_manager.order_by("pk")
     if not rows.exists():
         pytest.fail(
-            f"the demo has no {label}; add one to load_demo or list it in NOT_IN_DEMO "
-            "with a reason"
+            f"the demo has no {label}; add one to load_demo or list it in NOT_IN_DEMO with a reason"
         )
     if rows.count() <= MANY:
         return list(rows)
@@ -175,7 +176,7 @@ def demo_objects(label):
 
 
 def access(obj, user):
-    """"change", "view" or None: what the object's admin lets `user` do with it."""
+    """ "change", "view" or None: what the object's admin lets `user` do with it."""
     model_admin = admin.site._registry[type(obj)]
     request = request_as(user)
     if model_admin.has_change_permission(request, obj):
@@ -231,8 +232,7 @@ def differences(before, after):
             fields = sorted(changed_fields(old[pk], new[pk]))
             if fields:
                 change = ", ".join(
-                    f"{name} {short(old[pk][name])} → {short(new[pk][name])}"
-                    for name in fields
+                    f"{name} {short(old[pk][name])} → {short(new[pk][name])}" for name in fields
                 )
                 lines.append(f"{label} #{pk}: {change}")
     return lines
@@ -433,9 +433,7 @@ def one_field_change_problems(client, obj, user):
         problems.append(f"{field.name} is {short(row_after[field.attname])}, not {new!r}")
     if relations(obj, user) != relations_before:
         problems.append(f"changing {field.name} changed the relations")
-    new_records = {
-        kind: records_of(obj)[kind] - ids for kind, ids in records_before.items()
-    }
+    new_records = {kind: records_of(obj)[kind] - ids for kind, ids in records_before.items()}
     if isinstance(obj, Article):
         problems += story_record_problems(obj, user, row_before, new_records)
     else:
@@ -447,23 +445,18 @@ def story_record_problems(obj, user, row_before, new_records):
     story = Article.objects.get(pk=obj.pk)
     problems = []
     if story.version != row_before["version"] + 1:
-        problems.append(
-            f"version went {row_before['version']} → {story.version}, not up by one"
-        )
+        problems.append(f"version went {row_before['version']} → {story.version}, not up by one")
     found = story.revisions.filter(pk__in=new_records["revisions"])
     if len(found) != 1:
         problems.append(f"the save made {len(found)} revisions, not one")
     else:
         revision = found[0]
         if revision.version != story.version:
-            problems.append(
-                f"the revision is of version {revision.version}, not {story.version}"
-            )
+            problems.append(f"the revision is of version {revision.version}, not {story.version}")
         if revision.snapshot != revisions.snapshot(story):
             problems.append("the revision is not the saved story (relations included)")
     events = [
-        (event.action, event.by_id)
-        for event in story.events.filter(pk__in=new_records["events"])
+        (event.action, event.by_id) for event in story.events.filter(pk__in=new_records["events"])
     ]
     if events != [(ArticleEvent.Action.EDIT, user.pk)]:
         problems.append(
@@ -476,9 +469,7 @@ def story_record_problems(obj, user, row_before, new_records):
 def history_problems(user, new_entries):
     entries = LogEntry.objects.filter(pk__in=new_entries)
     if [(entry.action_flag, entry.user_id) for entry in entries] != [(CHANGE, user.pk)]:
-        return [
-            f"the save left {len(entries)} admin history entries, not one change by {user}"
-        ]
+        return [f"the save left {len(entries)} admin history entries, not one change by {user}"]
     return []
 
 
@@ -520,8 +511,7 @@ def test_the_demo_has_objects_of_every_admin_model(demo, label):
         assert demo[label] == 0, f"the demo now has {label} rows: take it out of NOT_IN_DEMO"
     else:
         assert demo[label] > 0, (
-            f"the demo has no {label}; add one to load_demo or list it in NOT_IN_DEMO "
-            "with a reason"
+            f"the demo has no {label}; add one to load_demo or list it in NOT_IN_DEMO with a reason"
         )
 
 
@@ -545,8 +535,6 @@ def test_a_change_form_saved_with_one_field_changed_changes_that_field_and_recor
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("label", MODELS)
-def test_a_view_only_change_page_offers_nothing_to_edit_and_refuses_a_save(
-    demo, label, role
-):
+def test_a_view_only_change_page_offers_nothing_to_edit_and_refuses_a_save(demo, label, role):
     superuser = signed_in(account("admin"))
     check_every_object(label, role, "view", view_only_problems, superuser_client=superuser)

@@ -115,7 +115,6 @@ def test_every_admin_with_autocomplete_fields_uses_the_safe_pickers():
     missing = [
         type(model_admin).__qualname__
         for model_admin in _admins_with_pickers()
-        if model_admin.autocomplete_fields
-        and not isinstance(model_admin, AutocompleteAdminMixin)
+        if model_admin.autocomplete_fields and not isinstance(model_admin, AutocompleteAdminMixin)
     ]
     assert missing == []

@@ -80,9 +80,7 @@ def outage_records(caplog):
     ]
 
 
-def test_every_public_page_answers_while_the_cache_is_unreachable(
-    client, settings, public_pages
-):
+def test_every_public_page_answers_while_the_cache_is_unreachable(client, settings, public_pages):
     use_cache(settings, DOWN)
     answers = {page: client.get(url).status_code for page, url in public_pages.items()}
     assert answers == dict.fromkeys(public_pages, 200)

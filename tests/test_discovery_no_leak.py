@@ -171,9 +171,7 @@ def newsroom(settings):
         "author": shared["author"].slug,
         "public": PUBLIC_WORD,
         **own_topics(PUBLIC_WORD, "published"),
-        "hidden_topics": {
-            state: own_topics(word, state) for state, word in HIDDEN_WORDS.items()
-        },
+        "hidden_topics": {state: own_topics(word, state) for state, word in HIDDEN_WORDS.items()},
     }
 
 
@@ -186,9 +184,7 @@ def reader(request):
 
 
 @pytest.mark.parametrize("url, shows", SURFACES, ids=[url for url, _ in SURFACES])
-def test_no_discovery_surface_shows_a_story_that_is_not_public(
-    newsroom, reader, url, shows
-):
+def test_no_discovery_surface_shows_a_story_that_is_not_public(newsroom, reader, url, shows):
     url = url.format(**newsroom)
     response = reader.get(url)
     assert response.status_code == 200, url

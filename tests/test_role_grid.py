@@ -308,7 +308,9 @@ def world():
         LogEntry,
     ]
     # Renditions are left out: a list page may make a thumbnail nobody had asked for yet.
-    rows = {model._meta.label: list(model._base_manager.order_by("pk").values()) for model in models}
+    rows = {
+        model._meta.label: list(model._base_manager.order_by("pk").values()) for model in models
+    }
     # Logging in moves last_login; that is not a change to the newsroom.
     rows["users"] = list(User.objects.order_by("pk").values())
     for user in rows["users"]:
@@ -626,8 +628,10 @@ DOORS = {
         on_site,
         target=lambda nr: nr.draft,
         # To the draft's preview: its public address would be a 404.
-        done=lambda nr, r: r.status_code == 302
-        and r["Location"] == reverse("admin:articles_article_preview", args=[nr.draft.pk]),
+        done=lambda nr, r: (
+            r.status_code == 302
+            and r["Location"] == reverse("admin:articles_article_preview", args=[nr.draft.pk])
+        ),
     ),
     "Deleted stories list": Door(list_url("articles_deletedstory_changelist")),
     "Open a deleted story's record": Door(

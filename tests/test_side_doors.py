@@ -82,9 +82,7 @@ def test_the_view_on_site_shortcut_answers_404_for_someone_elses_draft(newsroom,
     assert draft.slug not in response.content.decode()
 
 
-def test_the_view_on_site_shortcut_answers_as_for_a_story_that_does_not_exist(
-    newsroom, journalist
-):
+def test_the_view_on_site_shortcut_answers_as_for_a_story_that_does_not_exist(newsroom, journalist):
     draft = newsroom["draft"]
     missing = draft.pk + 1000
 
@@ -235,7 +233,9 @@ def test_merging_tags_one_of_which_was_deleted_meanwhile_merges_the_others(newsr
     )
     Tag.objects.filter(name="roadmap").delete()  # by someone else, before the merge
 
-    response = editor.post(reverse("admin:taggit_tag_merge_tags"), {"new_tag_name": "defence policy"})
+    response = editor.post(
+        reverse("admin:taggit_tag_merge_tags"), {"new_tag_name": "defence policy"}
+    )
 
     assert response.status_code == 302
     assert list(newsroom["public"].tags.names()) == ["defence policy"]

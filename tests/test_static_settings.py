@@ -19,7 +19,11 @@ def static_settings(**env):
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "NEWSROOM_"))}
     clean.pop("DATABASE_URL", None)
     result = subprocess.run(
-        [sys.executable, "-c", SCRIPT], cwd=ROOT, env={**clean, **env}, capture_output=True, text=True
+        [sys.executable, "-c", SCRIPT],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)

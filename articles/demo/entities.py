@@ -61,8 +61,7 @@ ORGANISATIONS = [
         "same_as": ["https://en.wikipedia.org/wiki/Royal_Moroccan_Armed_Forces"],
     },
     {
-        "name": "Ministry of Foreign Affairs, African Cooperation "
-        "and Moroccan Expatriates",
+        "name": "Ministry of Foreign Affairs, African Cooperation and Moroccan Expatriates",
         "slug": "moroccan-ministry-of-foreign-affairs",
         "aliases": ["Moroccan Ministry of Foreign Affairs"],
         "kind": "MINISTRY",
@@ -122,8 +121,7 @@ PEOPLE = [
         "description": "Moroccan minister delegate in charge of national defence.",
         "roles": [
             {
-                "title": "Minister Delegate in charge of the Administration "
-                "of National Defence",
+                "title": "Minister Delegate in charge of the Administration of National Defence",
                 "organisation": "Administration of National Defence",
                 "start": "2010-01",
                 "end": "",
@@ -135,8 +133,7 @@ PEOPLE = [
         "slug": "abdelfattah-louarak",
         "aliases": ["Louarak", "Lieutenant General Abdelfattah Louarak"],
         "country": "MA",
-        "description": "Inspector General of the Royal Moroccan Armed Forces, "
-        "2017–2023.",
+        "description": "Inspector General of the Royal Moroccan Armed Forces, 2017–2023.",
         "roles": [
             {
                 "title": "Inspector General of the Royal Moroccan Armed Forces",

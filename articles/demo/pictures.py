@@ -25,13 +25,43 @@ ACCENTS = ["#e9c46a", "#f4a261", "#a8dadc", "#f1faee", "#ffb703", "#cdb4db", "#b
 # Very rough outlines (longitude, latitude) of the demo's countries: a map's
 # shape, not a map.
 OUTLINES = {
-    "MA": [(-13, 27.7), (-8.7, 27.7), (-8.7, 28.7), (-3.6, 30.0), (-1.2, 32.1), (-2.2, 35.1),
-           (-5.9, 35.8), (-6.9, 34.0), (-9.6, 30.4), (-11.5, 28.3)],
-    "DZ": [(-8.7, 27.7), (-8.7, 28.7), (-3.6, 30.0), (-1.2, 32.1), (-2.2, 35.1), (2.0, 36.6),
-           (8.6, 36.9), (8.3, 34.6), (9.5, 30.2), (11.9, 23.5), (5.8, 19.4), (1.2, 20.7),
-           (-4.8, 25.0)],
-    "TN": [(8.6, 36.9), (10.3, 37.3), (11.1, 36.8), (10.2, 34.0), (11.5, 33.1), (10.0, 30.2),
-           (9.5, 30.2), (8.3, 34.6)],
+    "MA": [
+        (-13, 27.7),
+        (-8.7, 27.7),
+        (-8.7, 28.7),
+        (-3.6, 30.0),
+        (-1.2, 32.1),
+        (-2.2, 35.1),
+        (-5.9, 35.8),
+        (-6.9, 34.0),
+        (-9.6, 30.4),
+        (-11.5, 28.3),
+    ],
+    "DZ": [
+        (-8.7, 27.7),
+        (-8.7, 28.7),
+        (-3.6, 30.0),
+        (-1.2, 32.1),
+        (-2.2, 35.1),
+        (2.0, 36.6),
+        (8.6, 36.9),
+        (8.3, 34.6),
+        (9.5, 30.2),
+        (11.9, 23.5),
+        (5.8, 19.4),
+        (1.2, 20.7),
+        (-4.8, 25.0),
+    ],
+    "TN": [
+        (8.6, 36.9),
+        (10.3, 37.3),
+        (11.1, 36.8),
+        (10.2, 34.0),
+        (11.5, 33.1),
+        (10.0, 30.2),
+        (9.5, 30.2),
+        (8.3, 34.6),
+    ],
 }
 MAP_BOX = (-14.0, 18.0, 13.0, 38.5)  # west, south, east, north
 
@@ -112,9 +142,17 @@ def story_card(slug, headline, *, body="", countries=()) -> bytes:
     mapped = [code for code in countries if code in OUTLINES]
     numbers = figures_in(body)
     if mapped and (len(numbers) < 3 or rng.random() < 0.5):
-        _map(draw, mapped, (width * 0.52, height * 0.08, width * 0.97, height * 0.92), accent, "#ffffff")
+        _map(
+            draw,
+            mapped,
+            (width * 0.52, height * 0.08, width * 0.97, height * 0.92),
+            accent,
+            "#ffffff",
+        )
     elif numbers:
-        _bar_chart(draw, rng, numbers, (width * 0.55, height * 0.25, width * 0.95, height * 0.88), accent)
+        _bar_chart(
+            draw, rng, numbers, (width * 0.55, height * 0.25, width * 0.95, height * 0.88), accent
+        )
     for _ in range(6):  # a few shapes along the top, so cards differ at a glance
         x, y, r = rng.uniform(0, width * 0.5), rng.uniform(0, height * 0.12), rng.uniform(15, 45)
         draw.ellipse((x - r, y - r, x + r, y + r), outline=accent, width=3)

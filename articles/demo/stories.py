@@ -327,8 +327,7 @@ travel it.</p>
     },
     {
         "slug": "three-capitals-three-conversations-our-correspondent-on-esper-tour",
-        "headline": "‘Three capitals, three conversations’: our correspondent on "
-        "Esper's tour",
+        "headline": "‘Three capitals, three conversations’: our correspondent on Esper's tour",
         "standfirst": "Samir Tazi followed the US defence secretary through Tunisia, "
         "Algeria and Morocco. Our defence editor asked him what he saw.",
         "section": "interviews",

@@ -92,7 +92,9 @@ class ImageAdminForm(forms.ModelForm):
                     cleaned[name] = getattr(self.checked, name)
             if not cleaned.get("title"):
                 stem = cleaned["upload"].name.rsplit(".", 1)[0]
-                cleaned["title"] = stem.replace("-", " ").replace("_", " ").strip()[:200] or "Untitled"
+                cleaned["title"] = (
+                    stem.replace("-", " ").replace("_", " ").strip()[:200] or "Untitled"
+                )
         elif not self.instance.pk and "upload" not in self.errors:
             self.add_error("upload", "Choose a picture to upload.")
         if self.instance.pk:
@@ -215,7 +217,9 @@ class ImageAdmin(admin.ModelAdmin):
 
     def get_urls(self):
         return [
-            path("picker/", self.admin_site.admin_view(self.picker_view), name="images_image_picker"),
+            path(
+                "picker/", self.admin_site.admin_view(self.picker_view), name="images_image_picker"
+            ),
             *super().get_urls(),
         ]
 

@@ -289,7 +289,9 @@ def picture_for(image: Image, *, crop: tuple[int, int] | None = None) -> Picture
     fallback = fallback_format(image)
     if crop:
         by_format = {
-            file_format: [get_rendition(image, square_spec(image, size, file_format)) for size in SQUARES]
+            file_format: [
+                get_rendition(image, square_spec(image, size, file_format)) for size in SQUARES
+            ]
             for file_format in (WEBP, fallback)
         }
     else:

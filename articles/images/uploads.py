@@ -78,8 +78,7 @@ _NOT_AN_IMAGE_HINTS = [
 
 
 _DAMAGED = (
-    "This image is damaged or incomplete (was the upload cut short?). "
-    "Export it again and retry."
+    "This image is damaged or incomplete (was the upload cut short?). Export it again and retry."
 )
 
 

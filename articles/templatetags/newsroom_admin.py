@@ -26,7 +26,9 @@ def newsroom_dashboard(context):
         "sections": [
             _section(
                 "My drafts",
-                visible.started_or_bylined_by(user).filter(status=Status.DRAFT).order_by("-updated_at", "-pk"),
+                visible.started_or_bylined_by(user)
+                .filter(status=Status.DRAFT)
+                .order_by("-updated_at", "-pk"),
                 time_label="updated",
             ),
             _section(

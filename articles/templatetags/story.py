@@ -45,9 +45,9 @@ def story_body(context, body: str):
     follow line is site furniture and never stored in the body.
     """
     before, after = split_after_paragraphs(body, FOLLOW_LINE_AFTER)
-    follow_line = context.template.engine.get_template(
-        "articles/includes/follow_line.html"
-    ).render(context)
+    follow_line = context.template.engine.get_template("articles/includes/follow_line.html").render(
+        context
+    )
     return mark_safe(before + follow_line + after)
 
 

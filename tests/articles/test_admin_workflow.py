@@ -1,6 +1,5 @@
 """The workflow in the admin: state shown, the right buttons, the newsroom dashboard."""
 
-
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -20,13 +19,25 @@ def logged_in(user):
 
 
 def change_page(user, story):
-    return logged_in(user).get(reverse("admin:articles_article_change", args=[story.pk])).content.decode()
+    return (
+        logged_in(user)
+        .get(reverse("admin:articles_article_change", args=[story.pk]))
+        .content.decode()
+    )
 
 
 def buttons(html):
     return {
         name
-        for name in ["submit", "send_back", "publish", "unschedule", "withdraw", "redraft", "add_correction"]
+        for name in [
+            "submit",
+            "send_back",
+            "publish",
+            "unschedule",
+            "withdraw",
+            "redraft",
+            "add_correction",
+        ]
         if f"/workflow/{name}/" in html
     }
 
@@ -53,7 +64,10 @@ def test_an_author_sees_no_buttons_once_the_story_is_in_review():
 
 
 def test_an_editor_sees_correct_and_withdraw_on_a_live_story():
-    assert buttons(change_page(make_editor(), story_in("published"))) == {"withdraw", "add_correction"}
+    assert buttons(change_page(make_editor(), story_in("published"))) == {
+        "withdraw",
+        "add_correction",
+    }
 
 
 def test_the_sent_back_note_is_shown_to_the_author():
@@ -92,10 +106,10 @@ def test_the_dashboard_shows_the_four_piles_with_counts():
     scheduled = story_in("scheduled", headline="Tomorrow's story")
     story_in("published", headline="This morning's story")
     html = logged_in(editor).get(reverse("admin:index")).content.decode()
-    assert "My drafts <span class=\"count\">(1)</span>" in html
-    assert "Awaiting review <span class=\"count\">(2)</span>" in html
-    assert "Scheduled <span class=\"count\">(1)</span>" in html
-    assert "Recently published <span class=\"count\">(1)</span>" in html
+    assert 'My drafts <span class="count">(1)</span>' in html
+    assert 'Awaiting review <span class="count">(2)</span>' in html
+    assert 'Scheduled <span class="count">(1)</span>' in html
+    assert 'Recently published <span class="count">(1)</span>' in html
     assert timezone.localtime(scheduled.published_at).strftime("%H:%M") in html
 
 
@@ -108,7 +122,9 @@ def test_a_journalists_dashboard_holds_only_their_own_stories():
     assert "colleague" not in html
 
 
-def test_the_dashboard_does_not_grow_queries_with_the_number_of_stories(django_assert_max_num_queries):
+def test_the_dashboard_does_not_grow_queries_with_the_number_of_stories(
+    django_assert_max_num_queries,
+):
     editor = make_editor()
     client = logged_in(editor)
     for _ in range(3):

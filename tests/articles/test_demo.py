@@ -16,9 +16,7 @@ from people.models import Country, Organisation, Person, Role
 
 pytestmark = pytest.mark.django_db
 
-SEED_STORY = (
-    Path(django_settings.BASE_DIR).parent / "shared" / "seed" / "morocco-us-roadmap.txt"
-)
+SEED_STORY = Path(django_settings.BASE_DIR).parent / "shared" / "seed" / "morocco-us-roadmap.txt"
 
 
 @pytest.fixture
@@ -161,16 +159,12 @@ def _shingles(text, size=10):
     return {tuple(words[i : i + size]) for i in range(len(words) - size + 1)}
 
 
-@pytest.mark.skipif(
-    not SEED_STORY.exists(), reason="the shared seed folder is not here"
-)
+@pytest.mark.skipif(not SEED_STORY.exists(), reason="the shared seed folder is not here")
 def test_demo_stories_do_not_reuse_the_seed_articles_sentences():
     # The seed article is third-party prose: no run of ten words may be taken from it.
     seed = _shingles(SEED_STORY.read_text(encoding="utf-8"))
     for story in [*stories.STORIES, stories.DRAFT_STORY]:
-        text = " ".join(
-            [story["headline"], story["standfirst"], plain_text(story["body"])]
-        )
+        text = " ".join([story["headline"], story["standfirst"], plain_text(story["body"])])
         assert not _shingles(text) & seed, story["slug"]
 
 

@@ -71,7 +71,11 @@ def test_loading_the_demo_again_draws_no_new_pictures(demo, settings):
 
 
 def test_the_drawings_are_the_same_every_time():
-    first = pictures.story_card("a-story", "Esper visits Rabat", body="In 2020, 3 ministers", countries=["MA"])
-    assert first == pictures.story_card("a-story", "Esper visits Rabat", body="In 2020, 3 ministers", countries=["MA"])
+    first = pictures.story_card(
+        "a-story", "Esper visits Rabat", body="In 2020, 3 ministers", countries=["MA"]
+    )
+    assert first == pictures.story_card(
+        "a-story", "Esper visits Rabat", body="In 2020, 3 ministers", countries=["MA"]
+    )
     assert first != pictures.story_card("another", "Esper visits Rabat", body="", countries=[])
     assert pictures.portrait_card("x", "Mark Esper") == pictures.portrait_card("x", "Mark Esper")

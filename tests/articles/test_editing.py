@@ -58,7 +58,9 @@ def change_url(story):
 def save(client, story, **changes):
     """Open the story's form, change what `changes` says, press Save."""
     data = opened_form(client, change_url(story))
-    data.update({name: value if isinstance(value, list) else [value] for name, value in changes.items()})
+    data.update(
+        {name: value if isinstance(value, list) else [value] for name, value in changes.items()}
+    )
     return client.post(change_url(story), data)
 
 
@@ -145,9 +147,7 @@ NEW_VALUES = {
 
 
 @pytest.mark.parametrize("name", sorted(NEW_VALUES))
-def test_each_field_of_the_story_form_is_saved_when_an_editor_changes_it(
-    editor, main_story, name
-):
+def test_each_field_of_the_story_form_is_saved_when_an_editor_changes_it(editor, main_story, name):
     response = save(editor, main_story, **{name: NEW_VALUES[name]})
     assert response.status_code == 302
     assert any("was changed successfully" in m for m in messages_of(response))
@@ -176,9 +176,7 @@ def test_an_unchanged_save_says_nothing_changed_and_writes_nothing(editor, main_
 # --- 3. A revision is what the request saved ----------------------------------------
 
 
-def test_each_edit_records_one_revision_equal_to_the_saved_story_and_one_event(
-    editor, main_story
-):
+def test_each_edit_records_one_revision_equal_to_the_saved_story_and_one_event(editor, main_story):
     revisions_before, events_before = main_story.revisions.count(), main_story.events.count()
     save(editor, main_story, standfirst="A new standfirst.", tags="defence, Morocco")
     main_story.refresh_from_db()
@@ -200,7 +198,9 @@ def test_what_attach_adds_is_in_the_revision_of_that_save(editor, main_story):
     assert set(stories.EVERYONE_IN_RABAT) <= attached
     snapshot = main_story.revisions.latest("version").snapshot
     assert snapshot == revisions.snapshot(main_story)
-    assert {p["id"] for p in snapshot["people"]} == set(main_story.people.values_list("pk", flat=True))
+    assert {p["id"] for p in snapshot["people"]} == set(
+        main_story.people.values_list("pk", flat=True)
+    )
 
 
 def test_a_new_story_starts_as_version_one_with_one_revision_and_a_started_event(journalist):
@@ -341,9 +341,7 @@ def test_a_story_bylined_to_a_journalist_is_editable_by_them_as_a_draft(demo):
 # --- 6. Deleting a story -----------------------------------------------------------
 
 
-def test_an_editor_cannot_delete_a_published_story_and_is_told_to_withdraw_it(
-    editor, main_story
-):
+def test_an_editor_cannot_delete_a_published_story_and_is_told_to_withdraw_it(editor, main_story):
     url = reverse("admin:articles_article_delete", args=[main_story.pk])
     response = editor.post(url, {"post": "yes"})
     assert response.status_code == 200
@@ -351,10 +349,16 @@ def test_an_editor_cannot_delete_a_published_story_and_is_told_to_withdraw_it(
     assert Article.objects.filter(pk=main_story.pk).exists()
 
 
-def test_the_bulk_delete_action_refuses_published_stories_too(editor, main_story, journalists_draft):
+def test_the_bulk_delete_action_refuses_published_stories_too(
+    editor, main_story, journalists_draft
+):
     response = editor.post(
         reverse("admin:articles_article_changelist"),
-        {"action": "delete_selected", "_selected_action": [main_story.pk, journalists_draft.pk], "post": "yes"},
+        {
+            "action": "delete_selected",
+            "_selected_action": [main_story.pk, journalists_draft.pk],
+            "post": "yes",
+        },
     )
     assert "withdraw it instead" in response.content.decode()
     assert Article.objects.filter(pk__in=[main_story.pk, journalists_draft.pk]).count() == 2

@@ -38,7 +38,12 @@ def stories(esper):
             published_at=timezone.now() + timedelta(days=1),
             people=[esper],
         ),
-        make_article("Zanzibarword withdrawn", status=Status.WITHDRAWN, published_at=timezone.now() - timedelta(days=1), people=[esper]),
+        make_article(
+            "Zanzibarword withdrawn",
+            status=Status.WITHDRAWN,
+            published_at=timezone.now() - timedelta(days=1),
+            people=[esper],
+        ),
     ]
     return public, hidden
 
@@ -234,9 +239,7 @@ def test_feeds_carry_the_summary_by_default(client, stories, kind):
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_feeds_carry_the_rendered_body_when_full_text_is_on(
-    client, db, settings, site_url, kind
-):
+def test_feeds_carry_the_rendered_body_when_full_text_is_on(client, db, settings, site_url, kind):
     settings.NEWSROOM_FEED_FULL_TEXT = True
     esper = make_person("Mark Esper")
     make_article(
@@ -454,9 +457,7 @@ def test_a_feed_reader_shows_the_headline_as_the_page_does(client, db, kind):
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_a_feed_reader_shows_the_publication_and_topic_names_as_written(
-    client, db, settings, kind
-):
+def test_a_feed_reader_shows_the_publication_and_topic_names_as_written(client, db, settings, kind):
     settings.NEWSROOM_PUBLICATION_NAME = "Smith & Sons <Daily>"
     make_article("Quarterly results", tags=["R&D <lab>"])
     assert shown(parsed(client, f"/feeds/{kind}/").feed.title_detail) == "Smith & Sons <Daily>"

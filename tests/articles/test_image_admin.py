@@ -30,7 +30,9 @@ def test_the_library_lists_images_with_thumbnails(admin_client, photo):
     assert 'class="library-thumbnail"' in html
 
 
-def test_the_library_list_query_count_does_not_grow_with_images(admin_client, django_assert_max_num_queries):
+def test_the_library_list_query_count_does_not_grow_with_images(
+    admin_client, django_assert_max_num_queries
+):
     make_image()
     url = reverse("admin:images_image_changelist")
     with django_assert_max_num_queries(30) as counted:
@@ -43,13 +45,17 @@ def test_the_library_list_query_count_does_not_grow_with_images(admin_client, dj
 
 def test_the_library_search_finds_images_by_credit(admin_client, photo):
     make_image("Other picture")
-    html = admin_client.get(reverse("admin:images_image_changelist"), {"q": "Ann Lee"}).content.decode()
+    html = admin_client.get(
+        reverse("admin:images_image_changelist"), {"q": "Ann Lee"}
+    ).content.decode()
     assert "Harbour at dawn" in html and "Other picture" not in html
 
 
 def test_the_library_filters_images_missing_alt_text(admin_client, photo):
     make_image("Needs describing", alt_text="")
-    html = admin_client.get(reverse("admin:images_image_changelist"), {"alt": "missing"}).content.decode()
+    html = admin_client.get(
+        reverse("admin:images_image_changelist"), {"alt": "missing"}
+    ).content.decode()
     assert "Needs describing" in html and "Harbour at dawn" not in html
 
 
@@ -66,17 +72,25 @@ def test_the_image_page_offers_a_focal_point_picker(admin_client, photo):
     assert 'class="focal-point"' in html and "focal-point.js" in html
 
 
-def test_deleting_an_image_used_as_a_lead_image_is_refused_with_the_story_named(admin_client, photo):
+def test_deleting_an_image_used_as_a_lead_image_is_refused_with_the_story_named(
+    admin_client, photo
+):
     make_article("Lead story", lead_image=photo)
-    response = admin_client.post(reverse("admin:images_image_delete", args=[photo.pk]), {"post": "yes"})
+    response = admin_client.post(
+        reverse("admin:images_image_delete", args=[photo.pk]), {"post": "yes"}
+    )
     html = response.content.decode()
     assert "Cannot delete image" in html and "Lead story" in html
     assert Image.objects.filter(pk=photo.pk).exists()
 
 
-def test_deleting_an_image_used_in_a_story_body_is_refused_with_the_story_named(admin_client, photo):
+def test_deleting_an_image_used_in_a_story_body_is_refused_with_the_story_named(
+    admin_client, photo
+):
     make_article("Body story", body=body_with(photo))
-    response = admin_client.post(reverse("admin:images_image_delete", args=[photo.pk]), {"post": "yes"})
+    response = admin_client.post(
+        reverse("admin:images_image_delete", args=[photo.pk]), {"post": "yes"}
+    )
     html = response.content.decode()
     assert "Cannot delete image" in html and "Body story" in html
     assert Image.objects.filter(pk=photo.pk).exists()
@@ -102,8 +116,16 @@ def test_clearing_alt_text_of_an_image_on_a_published_story_is_refused(admin_cli
     make_article("Published story", lead_image=photo)
     response = admin_client.post(
         reverse("admin:images_image_change", args=[photo.pk]),
-        {"title": "Harbour at dawn", "alt_text": "", "caption": "New caption", "credit": "Ann Lee",
-         "source": "", "tags": "", "focal_x": "0.5", "focal_y": "0.5"},
+        {
+            "title": "Harbour at dawn",
+            "alt_text": "",
+            "caption": "New caption",
+            "credit": "Ann Lee",
+            "source": "",
+            "tags": "",
+            "focal_x": "0.5",
+            "focal_y": "0.5",
+        },
     )
     html = response.content.decode()
     assert response.status_code == 200
@@ -116,8 +138,16 @@ def test_moving_the_focal_point_in_the_admin_regenerates_the_crops(admin_client,
     old = set(photo.renditions.filter(spec__startswith="fill").values_list("spec", flat=True))
     admin_client.post(
         reverse("admin:images_image_change", args=[photo.pk]),
-        {"title": "Harbour at dawn", "alt_text": "Fishing boats", "caption": "", "credit": "Ann Lee",
-         "source": "", "tags": "", "focal_x": "0.2", "focal_y": "0.7"},
+        {
+            "title": "Harbour at dawn",
+            "alt_text": "Fishing boats",
+            "caption": "",
+            "credit": "Ann Lee",
+            "source": "",
+            "tags": "",
+            "focal_x": "0.2",
+            "focal_y": "0.7",
+        },
     )
     new = set(photo.renditions.filter(spec__startswith="fill").values_list("spec", flat=True))
     assert new and not (old & new)
@@ -131,10 +161,18 @@ def test_a_published_story_form_refuses_a_lead_image_without_alt_text(admin_clie
     form = admin_client.get(url).context["adminform"].form
     data = {name: form[name].value() or "" for name in form.fields}
     data.update(
-        lead_image=bare.pk, headline="Published story, edited", people=[], organisations=[],
-        countries=[], related=[],
-        **{"bylines-TOTAL_FORMS": 0, "bylines-INITIAL_FORMS": 0,
-           "corrections-TOTAL_FORMS": 0, "corrections-INITIAL_FORMS": 0},
+        lead_image=bare.pk,
+        headline="Published story, edited",
+        people=[],
+        organisations=[],
+        countries=[],
+        related=[],
+        **{
+            "bylines-TOTAL_FORMS": 0,
+            "bylines-INITIAL_FORMS": 0,
+            "corrections-TOTAL_FORMS": 0,
+            "corrections-INITIAL_FORMS": 0,
+        },
     )
     response = admin_client.post(url, data)
     html = response.content.decode()
@@ -158,7 +196,9 @@ def test_the_body_editor_picker_lists_library_images_for_a_figure(admin_client, 
 
 def test_the_body_editor_is_configured_with_the_library_picker(admin_client):
     story = make_article()
-    html = admin_client.get(reverse("admin:articles_article_change", args=[story.pk])).content.decode()
+    html = admin_client.get(
+        reverse("admin:articles_article_change", args=[story.pk])
+    ).content.decode()
     assert reverse("admin:images_image_picker") in html
 
 
@@ -229,8 +269,16 @@ def test_the_refusal_to_re_describe_a_live_picture_names_only_stories_the_journa
     client.force_login(make_journalist())
     response = client.post(
         reverse("admin:images_image_change", args=[photo.pk]),
-        {"title": "Harbour at dawn", "alt_text": "Fishing boats", "caption": "New caption",
-         "credit": "Ann Lee", "source": "", "tags": "", "focal_x": "0.5", "focal_y": "0.5"},
+        {
+            "title": "Harbour at dawn",
+            "alt_text": "Fishing boats",
+            "caption": "New caption",
+            "credit": "Ann Lee",
+            "source": "",
+            "tags": "",
+            "focal_x": "0.5",
+            "focal_y": "0.5",
+        },
     )
     html = response.content.decode()
     assert "“Harbour reopens”" in html and "an editor" in html

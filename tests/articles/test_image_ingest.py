@@ -120,7 +120,9 @@ def test_caption_and_credit_are_read_from_exif_before_it_is_stripped():
     data = encode(
         picture(400, 300),
         "JPEG",
-        exif=exif_with_gps(description="Protesters outside parliament", artist="Jane Doe").tobytes(),
+        exif=exif_with_gps(
+            description="Protesters outside parliament", artist="Jane Doe"
+        ).tobytes(),
     )
     from articles.images.uploads import check_upload
     from tests.articles.image_files import upload
@@ -133,7 +135,9 @@ def test_caption_credit_and_source_are_read_from_an_agencys_iptc():
     from articles.images.uploads import check_upload
     from tests.articles.image_files import upload
 
-    data = with_iptc(jpeg(400, 300), caption="The summit opens", byline="Ann Lee", credit="Agency", source="Pool")
+    data = with_iptc(
+        jpeg(400, 300), caption="The summit opens", byline="Ann Lee", credit="Agency", source="Pool"
+    )
     checked = check_upload(upload(data))
     assert checked.caption == "The summit opens"
     assert checked.credit == "Ann Lee / Agency"
@@ -149,8 +153,17 @@ def test_the_admin_prefills_caption_and_credit_only_where_left_blank(admin_clien
     data = with_iptc(jpeg(400, 300), caption="Agency caption", byline="Ann Lee")
     admin_client.post(
         reverse("admin:images_image_add"),
-        {"upload": upload(data), "title": "Summit", "caption": "Our own caption", "credit": "",
-         "alt_text": "", "source": "", "tags": "", "focal_x": "0.5", "focal_y": "0.5"},
+        {
+            "upload": upload(data),
+            "title": "Summit",
+            "caption": "Our own caption",
+            "credit": "",
+            "alt_text": "",
+            "source": "",
+            "tags": "",
+            "focal_x": "0.5",
+            "focal_y": "0.5",
+        },
     )
     image = Image.objects.get()
     assert (image.caption, image.credit) == ("Our own caption", "Ann Lee")

@@ -34,7 +34,9 @@ def story_with_photo(photo):
     return make_article("Vote passes", lead_image=photo)
 
 
-def test_the_article_page_lead_image_has_srcset_with_three_widths_and_dimensions(client, story_with_photo):
+def test_the_article_page_lead_image_has_srcset_with_three_widths_and_dimensions(
+    client, story_with_photo
+):
     html = client.get(story_with_photo.get_absolute_url()).content.decode()
     lead = html[html.index('class="story__lead-image"') :]
     img = re.search(r"<img [^>]+>", lead).group(0)
@@ -63,7 +65,9 @@ def test_story_cards_show_responsive_pictures_lazy_loaded_below_the_lead(client,
     from django.utils import timezone
 
     now = timezone.now()
-    make_article("Older", lead_image=make_image(alt_text="Older"), published_at=now - timedelta(hours=3))
+    make_article(
+        "Older", lead_image=make_image(alt_text="Older"), published_at=now - timedelta(hours=3)
+    )
     make_article("Newest", lead_image=photo, published_at=now - timedelta(minutes=5))
     html = client.get(reverse("articles:home")).content.decode()
     lead, *others = re.findall(r'<img [^>]*class="card__image"[^>]*>', html)
@@ -71,7 +75,9 @@ def test_story_cards_show_responsive_pictures_lazy_loaded_below_the_lead(client,
     assert others and all('loading="lazy"' in img and "srcset=" in img for img in others)
 
 
-def test_the_home_page_query_count_does_not_grow_with_pictures(client, django_assert_max_num_queries):
+def test_the_home_page_query_count_does_not_grow_with_pictures(
+    client, django_assert_max_num_queries
+):
     make_article(lead_image=make_image(alt_text="One"))
     with django_assert_max_num_queries(20) as counted:
         client.get(reverse("articles:home"))
@@ -83,7 +89,9 @@ def test_the_home_page_query_count_does_not_grow_with_pictures(client, django_as
 
 
 def test_a_body_figure_is_rendered_as_a_responsive_picture_with_caption_and_credit(client, photo):
-    story = make_article(body="<p>Before.</p>" + figure_for(photo, caption="In the chamber") + "<p>After.</p>")
+    story = make_article(
+        body="<p>Before.</p>" + figure_for(photo, caption="In the chamber") + "<p>After.</p>"
+    )
     html = client.get(story.get_absolute_url()).content.decode()
     figure = html[html.index('<figure class="story__figure">') :]
     figure = figure[: figure.index("</figure>")]
@@ -101,7 +109,9 @@ def test_a_body_figure_keeps_the_alt_text_the_journalist_wrote_there(client, pho
 
 
 def test_a_body_figure_whose_image_left_the_library_is_left_out(client):
-    story = make_article(body='<p>Text.</p><figure><img src="/m.jpg" alt="x" data-file="999999"></figure>')
+    story = make_article(
+        body='<p>Text.</p><figure><img src="/m.jpg" alt="x" data-file="999999"></figure>'
+    )
     html = client.get(story.get_absolute_url()).content.decode()
     assert "/m.jpg" not in html and "<p>Text.</p>" in html
 

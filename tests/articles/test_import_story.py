@@ -133,7 +133,9 @@ def test_importing_a_story_indexes_it_for_search_exactly_once(
     author = make_person("Samir Tazi", user=make_journalist("samir"))
     written = []
     real = search.write_documents
-    monkeypatch.setattr(search, "write_documents", lambda ids: (written.append(list(ids)), real(ids)))
+    monkeypatch.setattr(
+        search, "write_documents", lambda ids: (written.append(list(ids)), real(ids))
+    )
     with django_capture_on_commit_callbacks(execute=True):
         run(write(tmp_path, STORY), author=author.slug, status="in-review")
     story = Article.objects.get()
@@ -314,7 +316,15 @@ def test_common_encodings_are_read(tmp_path, news, encoded):
         (b"Headline\n\nFollow Us on Google News.\nOur partners\n", "headline only"),
         (("x" * 301 + "\n\nText\n").encode(), "301 characters"),
     ],
-    ids=["empty", "blank", "binary", "undecodable", "headline only", "furniture only", "long headline"],
+    ids=[
+        "empty",
+        "blank",
+        "binary",
+        "undecodable",
+        "headline only",
+        "furniture only",
+        "long headline",
+    ],
 )
 def test_unusable_files_are_refused_with_a_reason_and_create_nothing(
     tmp_path, news, content, reason
@@ -414,7 +424,10 @@ def test_the_seed_story_imports_as_one_clean_draft_about_exactly_whom_it_names(s
     assert Article.objects.count() == before + 1
     story = Article.objects.get(headline="Morocco & US Sign ‘Roadmap for Defence Cooperation’")
     assert story.status == Status.DRAFT
-    for furniture in [facts["publication"]["follow_line"], facts["publication"]["partners_heading"]]:
+    for furniture in [
+        facts["publication"]["follow_line"],
+        facts["publication"]["partners_heading"],
+    ]:
         assert furniture not in story.body
     assert "Google News" not in story.body
     assert sorted(story.people.values_list("name", flat=True)) == sorted(expected["people"])

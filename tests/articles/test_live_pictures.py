@@ -123,9 +123,7 @@ def test_a_scheduled_story_counts_as_published_for_its_pictures(photo):
 
 def test_a_journalist_may_re_describe_a_picture_used_only_on_drafts(photo):
     journalist = make_journalist()
-    make_article(
-        "Harbour plans", status=Status.DRAFT, lead_image=photo, created_by=journalist
-    )
+    make_article("Harbour plans", status=Status.DRAFT, lead_image=photo, created_by=journalist)
     make_article("Old harbour story", status=Status.WITHDRAWN, body=body_with(photo))
     response = post(journalist, photo, caption="Boats leaving at dawn")
     assert response.status_code == 302
@@ -136,9 +134,7 @@ def test_a_journalist_may_retitle_a_picture_on_a_published_story_readers_never_s
     photo,
 ):
     make_article("Harbour reopens", lead_image=photo)
-    response = post(
-        make_journalist(), photo, title="Harbour, boats", source="Staff archive"
-    )
+    response = post(make_journalist(), photo, title="Harbour, boats", source="Staff archive")
     assert response.status_code == 302
     photo.refresh_from_db()
     assert (photo.title, photo.source) == ("Harbour, boats", "Staff archive")
@@ -193,13 +189,9 @@ def test_a_scheduled_story_records_the_change_too(photo):
 
 def test_one_event_names_every_field_that_changed(photo):
     story = make_article("Harbour reopens", lead_image=photo)
-    post(
-        make_editor(), photo, caption="Boats", credit="Ann Lee / Agency", focal_x="0.2"
-    )
+    post(make_editor(), photo, caption="Boats", credit="Ann Lee / Agency", focal_x="0.2")
     (event,) = story.events.filter(action=PICTURE)
-    assert event.note.startswith(
-        "Caption, credit and focal point changed on “Harbour at dawn”"
-    )
+    assert event.note.startswith("Caption, credit and focal point changed on “Harbour at dawn”")
 
 
 def test_saving_a_picture_unchanged_records_nothing(photo):
@@ -221,9 +213,7 @@ def test_changing_only_what_readers_never_see_records_nothing(photo):
     assert not ArticleEvent.objects.filter(action=PICTURE).exists()
 
 
-def test_the_picture_is_not_saved_when_its_events_cannot_be_recorded(
-    photo, monkeypatch
-):
+def test_the_picture_is_not_saved_when_its_events_cannot_be_recorded(photo, monkeypatch):
     make_article("Harbour reopens", lead_image=photo)
 
     def broken(**fields):

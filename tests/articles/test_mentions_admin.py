@@ -80,7 +80,10 @@ def test_the_panel_lists_what_the_story_names_but_is_not_attached_to(writer_clie
     html = writer_client.get(change_url(story)).content.decode()
     assert "Mentioned in this story" in html
     assert f'value="person:{story.people.get().pk}"' not in html
-    attachable = [f"person:{mentions.detect_mentions('Esper')[0].pk}", f"country:{country('MA').pk}"]
+    attachable = [
+        f"person:{mentions.detect_mentions('Esper')[0].pk}",
+        f"country:{country('MA').pk}",
+    ]
     for value in attachable:
         assert f'name="_attach_mention" value="{value}"' in html
     assert "named 2 times" in html
@@ -95,7 +98,9 @@ def test_an_attached_entity_leaves_the_panel(writer_client, story, esper):
 
 def test_attaching_one_saves_the_form_and_attaches_only_that_one(writer_client, story, esper):
     data = form_data(writer_client, story, standfirst="Edited before attaching.")
-    response = writer_client.post(change_url(story), {**data, "_attach_mention": f"person:{esper.pk}"})
+    response = writer_client.post(
+        change_url(story), {**data, "_attach_mention": f"person:{esper.pk}"}
+    )
     assert response.status_code == 302
     assert response.url == change_url(story)
     story.refresh_from_db()
@@ -105,7 +110,9 @@ def test_attaching_one_saves_the_form_and_attaches_only_that_one(writer_client, 
 
 
 def test_attach_all_attaches_every_mention(writer_client, story, esper, far):
-    writer_client.post(change_url(story), {**form_data(writer_client, story), "_attach_mention": "all"})
+    writer_client.post(
+        change_url(story), {**form_data(writer_client, story), "_attach_mention": "all"}
+    )
     assert list(story.people.all()) == [esper]
     assert list(story.organisations.all()) == [far]
     assert list(story.countries.all()) == [country("MA")]
@@ -213,7 +220,9 @@ def test_the_story_page_links_nothing_when_the_toggle_is_off(client, esper):
 
 def test_linking_adds_no_queries_to_the_story_page(client, esper, django_assert_max_num_queries):
     story = make_article(body=BODY, people=[esper], countries=[country("MA")])
-    unlinked = make_article(body=BODY, people=[esper], countries=[country("MA")], link_mentions=False)
+    unlinked = make_article(
+        body=BODY, people=[esper], countries=[country("MA")], link_mentions=False
+    )
     client.get(story.get_absolute_url())  # the matcher is built once, outside the count
     with CaptureQueriesContext(connection) as without_links:
         client.get(unlinked.get_absolute_url())

@@ -28,7 +28,13 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 HIDDEN_STATES = ["draft", "in-review", "scheduled", "withdrawn"]
-OWN_COUNTRIES = {"PUBLIC": "PT", "draft": "IS", "in-review": "NO", "scheduled": "FI", "withdrawn": "SE"}
+OWN_COUNTRIES = {
+    "PUBLIC": "PT",
+    "draft": "IS",
+    "in-review": "NO",
+    "scheduled": "FI",
+    "withdrawn": "SE",
+}
 
 
 def own_topics(name, shared_organisation):

@@ -31,7 +31,9 @@ def test_editors_are_emailed_when_a_story_is_submitted(
     assert "Roadmap signed" in mail.subject
 
 
-def test_no_email_is_sent_before_commit(author, story, mailoutbox, django_capture_on_commit_callbacks):
+def test_no_email_is_sent_before_commit(
+    author, story, mailoutbox, django_capture_on_commit_callbacks
+):
     make_editor()
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         story.submit(by=author)

@@ -68,9 +68,7 @@ def test_a_share_link_stops_working_after_48_hours():
 def test_the_share_link_lifetime_is_a_setting(settings):
     settings.NEWSROOM_SHARE_PREVIEW_HOURS = 2
     story = story_in("draft")
-    link = PreviewLink.objects.create(
-        article=story, created_at=timezone.now() - timedelta(hours=3)
-    )
+    link = PreviewLink.objects.create(article=story, created_at=timezone.now() - timedelta(hours=3))
     assert Client().get(path_of(link)).status_code == 404
 
 

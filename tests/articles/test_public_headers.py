@@ -33,7 +33,17 @@ def urls():
     }
 
 
-PAGES = ["home", "article", "section", "tag", "author", "person", "organisation", "country", "not found"]
+PAGES = [
+    "home",
+    "article",
+    "section",
+    "tag",
+    "author",
+    "person",
+    "organisation",
+    "country",
+    "not found",
+]
 
 
 @pytest.mark.parametrize("page", PAGES)

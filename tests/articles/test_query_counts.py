@@ -80,7 +80,9 @@ def build_newsroom(n):
     make_story_about(*listed, section=section, published_at=timezone.now() - timedelta(days=30))
     # Older than the front page, so the home page's by-section list is never empty.
     for i in range(5):
-        make_article(f"Archive {i}", section=section, published_at=timezone.now() - timedelta(days=10 + i))
+        make_article(
+            f"Archive {i}", section=section, published_at=timezone.now() - timedelta(days=10 + i)
+        )
     lead = stories[0]
     lead.related.set(stories[1:])
     for story in stories:
@@ -135,7 +137,16 @@ def clear_newsroom():
     Section.objects.all().delete()
 
 
-LIST_PAGES = ["home", "section", "tag", "author", "staff person", "person", "organisation", "country"]
+LIST_PAGES = [
+    "home",
+    "section",
+    "tag",
+    "author",
+    "staff person",
+    "person",
+    "organisation",
+    "country",
+]
 
 
 def selected_columns(captured):

@@ -48,8 +48,12 @@ def test_masthead_names_the_publication_and_links_every_section(client, settings
 
 
 def test_footer_lists_partners_in_their_order_with_their_links(client):
-    make_organisation("Second Partner", is_partner=True, partner_order=2, website="https://two.example/")
-    make_organisation("First Partner", is_partner=True, partner_order=1, website="https://one.example/")
+    make_organisation(
+        "Second Partner", is_partner=True, partner_order=2, website="https://two.example/"
+    )
+    make_organisation(
+        "First Partner", is_partner=True, partner_order=1, website="https://one.example/"
+    )
     make_organisation("Not A Partner", website="https://nope.example/")
     html = html_of(client, "/")
     assert "Our partners" in html
@@ -91,7 +95,9 @@ def test_every_page_has_a_skip_link_and_landmarks(client):
 
 
 def test_the_editors_lead_story_leads_the_home_page_over_newer_ones(client):
-    lead = make_article("Editor's lead", home_position=1, published_at=timezone.now() - timedelta(days=2))
+    lead = make_article(
+        "Editor's lead", home_position=1, published_at=timezone.now() - timedelta(days=2)
+    )
     make_article("A newer story")
     response = client.get("/")
     assert response.context["lead"] == lead
@@ -113,11 +119,15 @@ def test_without_editors_choices_the_newest_story_leads(client):
 def test_home_page_lists_the_rest_by_section(client):
     for n in range(6):
         make_article(f"Front {n}", published_at=timezone.now() - timedelta(hours=n + 1))
-    older = make_article("Older news", section=make_section("Analysis"), published_at=timezone.now() - timedelta(days=3))
+    older = make_article(
+        "Older news",
+        section=make_section("Analysis"),
+        published_at=timezone.now() - timedelta(days=3),
+    )
     sections = client.get("/").context["sections"]
-    assert [(section.name, articles) for section, articles in sections if section.name == "Analysis"] == [
-        ("Analysis", [older])
-    ]
+    assert [
+        (section.name, articles) for section, articles in sections if section.name == "Analysis"
+    ] == [("Analysis", [older])]
 
 
 # --- Article page ----------------------------------------------------------------
@@ -130,7 +140,9 @@ def full_story(settings):
     esper = make_person("Mark Esper")
     dod = make_organisation("United States Department of Defense")
     make_role(esper, dod, title="Secretary of Defense", start="2019-07-23", end="2020-11-09")
-    make_role(esper, make_organisation("Raytheon"), title="Vice President", start="2010", end="2017")
+    make_role(
+        esper, make_organisation("Raytheon"), title="Vice President", start="2010", end="2017"
+    )
     return make_article(
         "US and Morocco sign defence roadmap",
         standfirst="A ten-year plan.",
@@ -154,7 +166,9 @@ def test_bylines_link_to_author_pages(client, full_story):
     assert 'href="/authors/samir-tazi/"' in html_of(client, full_story.get_absolute_url())
 
 
-def test_publication_time_is_machine_readable_and_shown_in_the_newsrooms_zone(client, full_story, settings):
+def test_publication_time_is_machine_readable_and_shown_in_the_newsrooms_zone(
+    client, full_story, settings
+):
     settings.TIME_ZONE = "Africa/Casablanca"
     html = html_of(client, full_story.get_absolute_url())
     assert '<time datetime="2020-10-02T' in html
@@ -177,7 +191,9 @@ def test_in_this_story_shows_the_role_held_on_the_publication_day(client, full_s
 
 def test_corrections_are_listed_on_the_story(client, full_story):
     full_story.corrections.create(text="An earlier version misdated the signing.")
-    assert "An earlier version misdated the signing." in html_of(client, full_story.get_absolute_url())
+    assert "An earlier version misdated the signing." in html_of(
+        client, full_story.get_absolute_url()
+    )
 
 
 def test_share_links_load_no_script(client, full_story):
@@ -226,7 +242,9 @@ def test_article_meta_falls_back_to_the_standfirst(client, full_story):
 
 
 def test_seo_fields_win_over_headline_and_standfirst(client, full_story):
-    Article.objects.filter(pk=full_story.pk).update(seo_title="SEO title", seo_description="SEO text")
+    Article.objects.filter(pk=full_story.pk).update(
+        seo_title="SEO title", seo_description="SEO text"
+    )
     html = html_of(client, full_story.get_absolute_url())
     assert "<title>SEO title |" in html and '<meta name="description" content="SEO text">' in html
 
@@ -236,7 +254,9 @@ def test_article_has_a_canonical_link_and_opengraph_image(client, full_story, se
     image = make_image("Rabat", alt_text="The signing")
     Article.objects.filter(pk=full_story.pk).update(lead_image=image)
     html = html_of(client, full_story.get_absolute_url())
-    assert f'<link rel="canonical" href="https://news.example{full_story.get_absolute_url()}">' in html
+    assert (
+        f'<link rel="canonical" href="https://news.example{full_story.get_absolute_url()}">' in html
+    )
     card = image.renditions.get(spec__startswith="fill-1200x630")
     assert f'<meta property="og:image" content="https://news.example{card.url}">' in html
     assert '<meta name="twitter:card" content="summary_large_image">' in html
@@ -246,7 +266,11 @@ def test_lead_image_is_shown_with_caption_and_credit(client, full_story):
     image = make_image("Rabat", alt_text="The signing", caption="In Rabat.", credit="DoD")
     Article.objects.filter(pk=full_story.pk).update(lead_image=image)
     html = html_of(client, full_story.get_absolute_url())
-    assert 'alt="The signing"' in html and "In Rabat." in html and '<span class="credit">DoD</span>' in html
+    assert (
+        'alt="The signing"' in html
+        and "In Rabat." in html
+        and '<span class="credit">DoD</span>' in html
+    )
 
 
 def test_html_lang_is_the_storys_language(client):
@@ -326,7 +350,12 @@ def test_the_500_page_renders_without_a_request_or_database():
 
 def test_person_page_shows_description_and_roles_timeline(client):
     esper = make_person("Mark Esper", description="US Secretary of Defense, 2019–2020")
-    make_role(esper, make_organisation("United States Department of Defense"), title="Secretary of Defense", start="2019-07-23")
+    make_role(
+        esper,
+        make_organisation("United States Department of Defense"),
+        title="Secretary of Defense",
+        start="2019-07-23",
+    )
     make_story_about(esper)
     html = html_of(client, esper.get_absolute_url())
     assert "US Secretary of Defense, 2019–2020" in html
@@ -337,7 +366,9 @@ def test_person_page_links_an_organisation_or_country_only_when_its_page_is_publ
     esper = make_person("Mark Esper", country=country("US"))
     dod = make_organisation("United States Department of Defense")
     make_role(esper, dod, title="Secretary of Defense", start="2019")
-    make_role(esper, make_organisation("Draft-only Institute"), title="Fellow", start="2010", end="2012")
+    make_role(
+        esper, make_organisation("Draft-only Institute"), title="Fellow", start="2010", end="2012"
+    )
     make_story_about(esper, dod)
     html = html_of(client, esper.get_absolute_url())
     assert '<a href="/organisations/united-states-department-of-defense/">' in html
@@ -364,7 +395,11 @@ def test_author_page_shows_biography_and_stories_by_them(client):
 
 
 def test_organisation_page_shows_kind_country_parent_children_and_people(client):
-    dod = make_organisation("United States Department of Defense", kind=Organisation.Kind.GOVERNMENT_DEPARTMENT, country=country("US"))
+    dod = make_organisation(
+        "United States Department of Defense",
+        kind=Organisation.Kind.GOVERNMENT_DEPARTMENT,
+        country=country("US"),
+    )
     forces = make_organisation("United States Armed Forces", parent=dod)
     army = make_organisation("US Army", parent=forces)
     esper = make_person("Mark Esper")
@@ -377,7 +412,9 @@ def test_organisation_page_shows_kind_country_parent_children_and_people(client)
 
 
 def test_organisation_page_lists_only_the_organisations_and_people_with_a_public_page(client):
-    forces = make_organisation("United States Armed Forces", parent=make_organisation("Draft-only Parent"))
+    forces = make_organisation(
+        "United States Armed Forces", parent=make_organisation("Draft-only Parent")
+    )
     make_organisation("Draft-only Branch", parent=forces)
     make_role(make_person("Draft-only Official"), forces, title="Adviser")
     make_role(make_person("Samir Tazi", user=make_user()), forces, title="Embedded reporter")
@@ -395,7 +432,10 @@ def test_country_page_lists_organisations_and_people_from_it(client):
     bourita = make_person("Nasser Bourita", country=morocco)
     make_story_about(morocco, far, bourita)
     html = html_of(client, "/countries/ma/")
-    assert '<a href="/organisations/royal-moroccan-armed-forces/">Royal Moroccan Armed Forces</a>' in html
+    assert (
+        '<a href="/organisations/royal-moroccan-armed-forces/">Royal Moroccan Armed Forces</a>'
+        in html
+    )
     assert '<a href="/people/nasser-bourita/">Nasser Bourita</a>' in html
 
 
@@ -403,7 +443,11 @@ def test_country_page_lists_only_the_organisations_and_people_with_a_public_page
     morocco = country("MA")
     make_organisation("Draft-only Agency", country=morocco)
     make_person("Draft-only Source", country=morocco)
-    make_article("Draft about them", status=Status.DRAFT, people=[make_person("Drafted Person", country=morocco)])
+    make_article(
+        "Draft about them",
+        status=Status.DRAFT,
+        people=[make_person("Drafted Person", country=morocco)],
+    )
     make_story_about(morocco)
     html = html_of(client, "/countries/ma/")
     for name in ["Draft-only Agency", "Draft-only Source", "Drafted Person"]:
@@ -413,7 +457,10 @@ def test_country_page_lists_only_the_organisations_and_people_with_a_public_page
 @pytest.fixture
 def twenty_one_tagged_stories():
     now = timezone.now()
-    return [make_article(f"Story {n}", tags=["roadmap"], published_at=now - timedelta(hours=n + 1)) for n in range(21)]
+    return [
+        make_article(f"Story {n}", tags=["roadmap"], published_at=now - timedelta(hours=n + 1))
+        for n in range(21)
+    ]
 
 
 def test_topic_pages_show_twenty_stories_newest_first(client, twenty_one_tagged_stories):
@@ -426,7 +473,10 @@ def test_topic_pages_link_the_next_and_previous_pages(client, twenty_one_tagged_
     second = client.get("/tag/roadmap/?page=2").content.decode()
     assert '<link rel="next" href="http://127.0.0.1:8000/tag/roadmap/?page=2">' in first
     assert '<link rel="prev" href="http://127.0.0.1:8000/tag/roadmap/">' in second
-    assert list(client.get("/tag/roadmap/?page=2").context["articles"]) == twenty_one_tagged_stories[20:]
+    assert (
+        list(client.get("/tag/roadmap/?page=2").context["articles"])
+        == twenty_one_tagged_stories[20:]
+    )
 
 
 def test_a_page_number_beyond_the_last_gives_404(client, twenty_one_tagged_stories):

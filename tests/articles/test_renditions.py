@@ -82,7 +82,9 @@ def test_crops_around_a_focal_point_on_the_left_leave_the_right_edge_out():
     assert card.getpixel((1190, 315))[2] > 200  # only blue
 
 
-def test_moving_the_focal_point_makes_new_crops_and_removes_the_old(settings, django_capture_on_commit_callbacks):
+def test_moving_the_focal_point_makes_new_crops_and_removes_the_old(
+    settings, django_capture_on_commit_callbacks
+):
     image = make_image(data=red_on_the_right(), name="band.png", focal_x=0.05)
     old_card = get_rendition(image, social_card_spec(image))
     widths_before = set(image.renditions.filter(spec__startswith="w").values_list("pk", flat=True))
@@ -148,7 +150,9 @@ def test_when_two_requests_race_one_file_wins_and_the_other_is_removed(
     assert decoded(ours).size == (640, 320)
 
 
-def test_deleting_an_image_removes_its_files_once_committed(settings, django_capture_on_commit_callbacks):
+def test_deleting_an_image_removes_its_files_once_committed(
+    settings, django_capture_on_commit_callbacks
+):
     image = make_image(pixels=(800, 600))
     assert stored_files(settings)
     with django_capture_on_commit_callbacks(execute=True):

@@ -26,7 +26,9 @@ def author():
 
 @pytest.fixture
 def story(author):
-    return story_in("draft", headline="First headline", authors=[make_author(author)], created_by=author)
+    return story_in(
+        "draft", headline="First headline", authors=[make_author(author)], created_by=author
+    )
 
 
 def save(client, story, **changes):
@@ -136,7 +138,9 @@ def test_the_diff_shows_changed_words_and_relations(story):
 def test_the_revision_page_shows_the_diff_against_the_current_version(author_client, story):
     save(author_client, story, headline="Second headline")
     save(author_client, story, headline="Third headline")
-    html = author_client.get(reverse("admin:articles_article_revision", args=[story.pk, 2])).content.decode()
+    html = author_client.get(
+        reverse("admin:articles_article_revision", args=[story.pk, 2])
+    ).content.decode()
     assert "<del>Second</del>" in html and "<ins>Third</ins>" in html
     assert "Restore version 2" in html
 
@@ -144,7 +148,9 @@ def test_the_revision_page_shows_the_diff_against_the_current_version(author_cli
 def test_the_history_page_lists_events_and_revisions(author, author_client, story):
     save(author_client, story, headline="Second headline")
     story.submit(by=author)
-    html = author_client.get(reverse("admin:articles_article_revisions", args=[story.pk])).content.decode()
+    html = author_client.get(
+        reverse("admin:articles_article_revisions", args=[story.pk])
+    ).content.decode()
     assert "Submitted for review" in html
     assert "Version 2" in html
 

@@ -331,9 +331,7 @@ def test_results_are_paginated_keeping_the_query(client):
     assert second.count('class="card search-result"') == 5
 
 
-def test_the_results_page_runs_a_constant_number_of_queries(
-    client, django_assert_max_num_queries
-):
+def test_the_results_page_runs_a_constant_number_of_queries(client, django_assert_max_num_queries):
     section = make_section("News")
     for number in range(25):
         make_article(
@@ -368,7 +366,9 @@ def test_saving_a_story_with_its_links_indexes_it_once_after_commit(
 ):
     written = []
     real = search.write_documents
-    monkeypatch.setattr(search, "write_documents", lambda ids: (written.append(list(ids)), real(ids)))
+    monkeypatch.setattr(
+        search, "write_documents", lambda ids: (written.append(list(ids)), real(ids))
+    )
     with django_capture_on_commit_callbacks(execute=True):
         story = make_article(
             "Roadmap signed in Rabat",
@@ -387,7 +387,9 @@ def test_renaming_a_tag_reindexes_its_stories_and_saving_it_unchanged_does_not(m
     tag = story.tags.get()
     written = []
     real = search.write_documents
-    monkeypatch.setattr(search, "write_documents", lambda ids: (written.append(list(ids)), real(ids)))
+    monkeypatch.setattr(
+        search, "write_documents", lambda ids: (written.append(list(ids)), real(ids))
+    )
     tag.save()
     assert written == []
     tag.name = "security cooperation"

@@ -304,9 +304,7 @@ def test_robots_txt_points_at_the_index_and_keeps_crawlers_out_of_the_newsroom(c
     "path, max_age",
     [("/sitemap.xml", 3600), ("/sitemap-stories.xml", 3600), ("/sitemap-news.xml", 300)],
 )
-def test_sitemaps_may_be_cached_and_are_kept_out_of_search_results(
-    client, newsroom, path, max_age
-):
+def test_sitemaps_may_be_cached_and_are_kept_out_of_search_results(client, newsroom, path, max_age):
     response = client.get(path)
     assert response["Cache-Control"] == f"public, max-age={max_age}"
     assert "noindex" in response["X-Robots-Tag"]
@@ -336,9 +334,7 @@ def test_a_withdrawn_story_gives_the_story_sitemap_a_new_etag(client, newsroom):
     etag = client.get("/sitemap-stories.xml")["ETag"]
     story = newsroom["public"]
     story.updated_at = timezone.now() + timedelta(seconds=1)
-    Article.objects.filter(pk=story.pk).update(
-        status=Status.WITHDRAWN, updated_at=story.updated_at
-    )
+    Article.objects.filter(pk=story.pk).update(status=Status.WITHDRAWN, updated_at=story.updated_at)
     response = client.get("/sitemap-stories.xml", HTTP_IF_NONE_MATCH=etag)
     assert response.status_code == 200
     assert "Roadmap" not in response.content.decode()
@@ -383,8 +379,7 @@ def add_stories(count):
 
 @pytest.mark.parametrize(
     "path",
-    ["/sitemap.xml", "/sitemap-news.xml"]
-    + [f"/sitemap-{name}.xml" for name in sitemaps.SITEMAPS],
+    ["/sitemap.xml", "/sitemap-news.xml"] + [f"/sitemap-{name}.xml" for name in sitemaps.SITEMAPS],
 )
 def test_a_sitemap_costs_the_same_queries_for_two_stories_as_for_eight(client, site_url, path):
     add_stories(2)

@@ -22,7 +22,9 @@ def roadmap_stories():
         "signed": make_article("Roadmap signed in Rabat", tags=["roadmap", "Morocco"]),
         "debated": make_article("Senate debates the roadmap", tags=["road map"]),
         "both": make_article("Roadmap, or road map?", tags=["roadmap", "road map"]),
-        "merged already": make_article("Defence policy explained", tags=["defence policy", "roadmap"]),
+        "merged already": make_article(
+            "Defence policy explained", tags=["defence policy", "roadmap"]
+        ),
         "draft": make_article("Roadmap: the secret annex", status="draft", tags=["roadmap"]),
         "other": make_article("Lions in the desert", tags=["Exercise African Lion"]),
     }

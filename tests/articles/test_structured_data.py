@@ -64,7 +64,9 @@ def story():
         organisations=[dod],
         countries=[country("MA")],
         tags=["defence cooperation", "Morocco"],
-        lead_image=make_image(pixels=(1600, 1200), caption="The signing.", credit="Jane Doe / Reuters"),
+        lead_image=make_image(
+            pixels=(1600, 1200), caption="The signing.", credit="Jane Doe / Reuters"
+        ),
         published_at=timezone.make_aware(timezone.datetime(2020, 10, 2, 15, 30)),
     )
 
@@ -224,7 +226,9 @@ def test_the_structured_data_crops_of_a_small_picture_are_not_upscaled():
     sizes = [(spec.width, spec.height) for spec in structured_data_specs(image)]
     assert sizes == [(800, 450), (800, 600), (600, 600)]
     stored = {r.spec: (r.width, r.height) for r in image.renditions.all()}
-    assert all(stored[spec.name] == (spec.width, spec.height) for spec in structured_data_specs(image))
+    assert all(
+        stored[spec.name] == (spec.width, spec.height) for spec in structured_data_specs(image)
+    )
 
 
 def test_a_story_without_a_lead_image_has_no_image(client):
@@ -294,7 +298,12 @@ def test_the_article_page_has_breadcrumbs_home_section_story(client, story):
     crumbs = one(json_ld(client.get(story.get_absolute_url())), "BreadcrumbList")
     assert crumbs["itemListElement"] == [
         {"@type": "ListItem", "position": 1, "name": "Home", "item": f"{SITE}/"},
-        {"@type": "ListItem", "position": 2, "name": "Diplomacy", "item": f"{SITE}/section/diplomacy/"},
+        {
+            "@type": "ListItem",
+            "position": 2,
+            "name": "Diplomacy",
+            "item": f"{SITE}/section/diplomacy/",
+        },
         {
             "@type": "ListItem",
             "position": 3,
@@ -388,7 +397,10 @@ def test_a_section_page_has_breadcrumbs(client):
 
 def test_a_tag_page_has_breadcrumbs(client, story):
     crumbs = one(json_ld(client.get("/tag/morocco/")), "BreadcrumbList")
-    assert [item["item"] for item in crumbs["itemListElement"]] == [f"{SITE}/", f"{SITE}/tag/morocco/"]
+    assert [item["item"] for item in crumbs["itemListElement"]] == [
+        f"{SITE}/",
+        f"{SITE}/tag/morocco/",
+    ]
 
 
 # --- The publisher logo -------------------------------------------------------------

@@ -67,7 +67,9 @@ def old_newsroom(transactional_db):
         stories[headline] = story.pk
         for name in names:
             tag(story, story_type, name)
-    picture = Image.objects.create(file="images/ab/parade.jpg", title="Parade", width=800, height=600)
+    picture = Image.objects.create(
+        file="images/ab/parade.jpg", title="Parade", width=800, height=600
+    )
     tag(picture, image_type, "defence cooperation")
     # Left behind by a story deleted without its tags: nothing to point at.
     TaggedItem.objects.create(tag=tags["North Africa"], content_type=story_type, object_id=10_000)
@@ -107,6 +109,10 @@ def test_downgrading_gives_each_story_its_generic_rows_back(old_newsroom):
 
     old = migrate(BEFORE)
 
-    by_pk = {pk: TAGS[headline] for headline, pk in old_newsroom["stories"].items() if TAGS[headline]}
+    by_pk = {
+        pk: TAGS[headline] for headline, pk in old_newsroom["stories"].items() if TAGS[headline]
+    }
     assert generic_tags(old, "articles", "article") == by_pk
-    assert generic_tags(old, "images", "image") == {old_newsroom["picture"]: {"defence cooperation"}}
+    assert generic_tags(old, "images", "image") == {
+        old_newsroom["picture"]: {"defence cooperation"}
+    }

@@ -79,7 +79,9 @@ def test_a_scheduled_story_is_public_once_its_time_passes_without_any_command(ed
 
 
 def test_the_instance_rule_and_the_queryset_rule_agree_in_every_state():
-    stories = [story_in(state) for state in ["draft", "in-review", "scheduled", "published", "withdrawn"]]
+    stories = [
+        story_in(state) for state in ["draft", "in-review", "scheduled", "published", "withdrawn"]
+    ]
     public = set(Article.objects.published().values_list("pk", flat=True))
     assert {s.pk for s in stories if s.is_published()} == public
     assert [workflow.state_of(s) for s in stories] == list(State)[:2] + [

@@ -19,7 +19,9 @@ def signed_in(live_server, page, admin_user):
     return page
 
 
-def test_clicking_the_picture_sets_the_focal_point_and_saving_recrops(live_server, signed_in, screenshot):
+def test_clicking_the_picture_sets_the_focal_point_and_saving_recrops(
+    live_server, signed_in, screenshot
+):
     page = signed_in
     image = make_image("Harbour", pixels=(1600, 1000), alt_text="Boats")
     page.goto(f"{live_server.url}/admin/images/image/{image.pk}/change/")
@@ -37,13 +39,19 @@ def test_clicking_the_picture_sets_the_focal_point_and_saving_recrops(live_serve
     assert card.spec.startswith("fill-1200x630-c80")
 
 
-def test_the_figure_dialog_browses_the_library_and_inserts_a_library_figure(live_server, signed_in, screenshot):
+def test_the_figure_dialog_browses_the_library_and_inserts_a_library_figure(
+    live_server, signed_in, screenshot
+):
     page = signed_in
-    image = make_image("Parliament", pixels=(1200, 800), alt_text="MPs in the chamber", caption="The vote")
+    image = make_image(
+        "Parliament", pixels=(1200, 800), alt_text="MPs in the chamber", caption="The vote"
+    )
     story = make_article("Vote passes", body="<p>Text.</p>")
     page.goto(f"{live_server.url}/admin/articles/article/{story.pk}/change/")
     page.locator(".tiptap.ProseMirror").click()
-    page.locator(".prose-menubar__button[title='figure'], .prose-menubar__button:has-text('image')").first.click()
+    page.locator(
+        ".prose-menubar__button[title='figure'], .prose-menubar__button:has-text('image')"
+    ).first.click()
     dialog = page.locator("dialog[open]")
     dialog.wait_for()
     with page.expect_popup() as opened:

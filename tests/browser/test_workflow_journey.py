@@ -5,7 +5,11 @@ import pytest
 from articles.models import Article
 from tests.factories import make_author, make_editor, make_journalist, make_section
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("newsroom_roles")]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("newsroom_roles"),
+]
 
 HEADLINE = "Rabat hosts the first joint naval exercise"
 

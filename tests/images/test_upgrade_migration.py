@@ -22,9 +22,11 @@ BEFORE_THE_MOVE = [("articles", "0011_deleted_story_record"), ("images", None)]
 def migrate(targets):
     executor = MigrationExecutor(connection)
     executor.migrate(targets)
-    return MigrationExecutor(connection).loader.project_state(
-        [target for target in targets if target[1] is not None]
-    ).apps
+    return (
+        MigrationExecutor(connection)
+        .loader.project_state([target for target in targets if target[1] is not None])
+        .apps
+    )
 
 
 @pytest.fixture
@@ -50,8 +52,12 @@ def old_newsroom(transactional_db):
         focal_y=0.75,
     )
     figure = OldImage.objects.create(file="images/cd/map.png", title="Map", width=800, height=800)
-    OldRendition.objects.create(image=lead, spec="w640.webp", file="r/lead-640.webp", width=640, height=360)
-    OldRendition.objects.create(image=figure, spec="w320.png", file="r/map-320.png", width=320, height=320)
+    OldRendition.objects.create(
+        image=lead, spec="w640.webp", file="r/lead-640.webp", width=640, height=360
+    )
+    OldRendition.objects.create(
+        image=figure, spec="w320.png", file="r/map-320.png", width=320, height=320
+    )
     image_type, _ = ContentType.objects.get_or_create(app_label="articles", model="image")
     TaggedItem.objects.create(
         tag=Tag.objects.create(name="portrait", slug="portrait"),
@@ -96,7 +102,13 @@ def test_upgrading_keeps_every_picture_rendition_focal_point_tag_and_usage(old_n
 def test_image_permissions_follow_the_library_and_the_groups_keep_them():
     from django.contrib.auth.models import Group, Permission
 
-    assert Permission.objects.filter(content_type__app_label="images", codename="delete_image").exists()
-    assert not Permission.objects.filter(content_type__app_label="articles", codename__endswith="_image").exists()
+    assert Permission.objects.filter(
+        content_type__app_label="images", codename="delete_image"
+    ).exists()
+    assert not Permission.objects.filter(
+        content_type__app_label="articles", codename__endswith="_image"
+    ).exists()
     editors = Group.objects.get(name="Editors")
-    assert editors.permissions.filter(content_type__app_label="images", codename="delete_image").exists()
+    assert editors.permissions.filter(
+        content_type__app_label="images", codename="delete_image"
+    ).exists()

@@ -195,8 +195,6 @@ def test_a_deactivated_journalist_keeps_their_author_page_and_bylines(admin_clie
     assert "Rowena Rival" in client.get(story.get_absolute_url()).content.decode()
 
 
-
-
 def test_an_editor_sees_a_persons_staff_account_but_cannot_change_it(client):
     from django.urls import reverse
 

@@ -121,5 +121,8 @@ def test_topic_pages_feeds_and_sitemaps_open_when_the_scheduled_story_falls_due(
 def test_a_guest_contributors_byline_links_to_a_page_that_answers(client):
     guest = make_person("Guest Contributor")
     story = make_article(authors=[guest])
-    assert f'href="{guest.get_absolute_url()}"' in client.get(story.get_absolute_url()).content.decode()
+    assert (
+        f'href="{guest.get_absolute_url()}"'
+        in client.get(story.get_absolute_url()).content.decode()
+    )
     assert client.get(guest.get_absolute_url()).status_code == 200

@@ -36,7 +36,11 @@ def newsroom_before_the_library(transactional_db, settings):
     old = migrate(BEFORE_THE_LIBRARY)
     OldPerson = old.get_model("people", "Person")
     OldOrganisation = old.get_model("people", "Organisation")
-    put(settings, "people/esper.jpg", encode(picture(900, 1200), "JPEG", exif=exif_with_gps().tobytes()))
+    put(
+        settings,
+        "people/esper.jpg",
+        encode(picture(900, 1200), "JPEG", exif=exif_with_gps().tobytes()),
+    )
     put(settings, "organisations/dod.jpg", b'<svg xmlns="http://www.w3.org/2000/svg"><rect/></svg>')
     esper = OldPerson.objects.create(name="Mark Esper", slug="mark-esper", photo="people/esper.jpg")
     dod = OldOrganisation.objects.create(
@@ -63,7 +67,9 @@ def test_a_photo_becomes_a_library_picture_without_its_metadata(newsroom_before_
     assert photo.renditions.exists()
 
 
-def test_a_file_the_library_refuses_is_reported_and_left_unlinked(newsroom_before_the_library, capsys):
+def test_a_file_the_library_refuses_is_reported_and_left_unlinked(
+    newsroom_before_the_library, capsys
+):
     upgrade()
 
     assert Organisation.objects.get(pk=newsroom_before_the_library["dod"]).logo is None

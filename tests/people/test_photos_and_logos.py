@@ -113,7 +113,9 @@ def test_a_photo_uploaded_with_gps_is_stored_without_it(editor_client, esper):
 
 
 @pytest.mark.parametrize("data, reason", HOSTILE)
-def test_a_hostile_photo_is_refused_and_nothing_is_written(editor_client, esper, settings, data, reason):
+def test_a_hostile_photo_is_refused_and_nothing_is_written(
+    editor_client, esper, settings, data, reason
+):
     before = stored_files(settings)
 
     response = post_with_upload(editor_client, esper, "photo", data)
@@ -127,7 +129,9 @@ def test_a_hostile_photo_is_refused_and_nothing_is_written(editor_client, esper,
 
 
 @pytest.mark.parametrize("data, reason", HOSTILE)
-def test_a_hostile_logo_is_refused_and_nothing_is_written(editor_client, pentagon, settings, data, reason):
+def test_a_hostile_logo_is_refused_and_nothing_is_written(
+    editor_client, pentagon, settings, data, reason
+):
     before = stored_files(settings)
 
     response = post_with_upload(editor_client, pentagon, "logo", data, name="logo.jpg")
@@ -204,11 +208,18 @@ def test_an_organisation_page_shows_the_logo_with_srcset(client, pentagon):
     assert "/media/renditions/" in one(json_ld(response), "Organization")["logo"]
 
 
-def test_partner_logos_in_the_footer_are_renditions_read_in_one_query(client, django_assert_max_num_queries):
+def test_partner_logos_in_the_footer_are_renditions_read_in_one_query(
+    client, django_assert_max_num_queries
+):
     from newsroom.furniture import SiteFurniture
 
     for n in range(3):
-        make_organisation(f"Partner {n}", is_partner=True, website="https://example.org/", logo=make_image(f"Logo {n}"))
+        make_organisation(
+            f"Partner {n}",
+            is_partner=True,
+            website="https://example.org/",
+            logo=make_image(f"Logo {n}"),
+        )
 
     furniture = SiteFurniture()
     with django_assert_max_num_queries(1):

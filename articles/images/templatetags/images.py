@@ -1,7 +1,7 @@
 """Responsive pictures from the image library: `{% load images %}`.
 
-    {% picture image sizes="(min-width: 60rem) 60rem, 100vw" %}
-    {% picture image crop="square" sizes="5rem" loading="lazy" %}
+{% picture image sizes="(min-width: 60rem) 60rem, 100vw" %}
+{% picture image crop="square" sizes="5rem" loading="lazy" %}
 """
 
 from django import template

@@ -25,9 +25,7 @@ from people.models import Country, Organisation, Person, Role
 
 CREDIT = f"Illustration: {entities.PUBLICATION_NAME} demo"
 
-REFUSAL = (
-    "load_demo creates accounts with a known password; it only runs with DJANGO_DEBUG=1"
-)
+REFUSAL = "load_demo creates accounts with a known password; it only runs with DJANGO_DEBUG=1"
 
 
 def set_up_groups(users_by_group):
@@ -53,11 +51,7 @@ class DemoBuilder:
 
     def save_if_changed(self, obj, values, *, force=False):
         is_new = obj.pk is None
-        changed = [
-            name
-            for name, value in values.items()
-            if is_new or getattr(obj, name) != value
-        ]
+        changed = [name for name, value in values.items() if is_new or getattr(obj, name) != value]
         for name in changed:
             setattr(obj, name, values[name])
         if is_new or changed or force:
@@ -215,9 +209,7 @@ class DemoBuilder:
         users, staff = {}, {}
         for data in entities.ACCOUNTS:
             username = data["username"]
-            user = User.objects.filter(username=username).first() or User(
-                username=username
-            )
+            user = User.objects.filter(username=username).first() or User(username=username)
             # Checked, not set blindly: a new salt would change the row every run.
             needs_password = not user.check_password(entities.DEMO_PASSWORD)
             if needs_password:
@@ -250,16 +242,12 @@ class DemoBuilder:
         users_by_group = {}
         for data in entities.ACCOUNTS:
             if data["group"]:
-                users_by_group.setdefault(data["group"], []).append(
-                    users[data["username"]]
-                )
+                users_by_group.setdefault(data["group"], []).append(users[data["username"]])
         set_up_groups(users_by_group)
         return users, staff
 
     def stories(self, *, sections, people, organisations, countries, users):
-        by_slug = {
-            organisation.slug: organisation for organisation in organisations.values()
-        }
+        by_slug = {organisation.slug: organisation for organisation in organisations.values()}
         articles = {}
         for data in [*stories.STORIES, stories.DRAFT_STORY]:
             is_draft = data["published_at"] is None
@@ -284,9 +272,7 @@ class DemoBuilder:
             )
             authors = [people[slug] for slug in data["bylines"]]
             for order, person in enumerate(authors):
-                self.upsert(
-                    Byline, {"article": article, "person": person}, {"order": order}
-                )
+                self.upsert(Byline, {"article": article, "person": person}, {"order": order})
             removed, _ = article.bylines.exclude(person__in=authors).delete()
             if removed:
                 self.updated["bylines"] += removed
@@ -378,18 +364,14 @@ class Command(BaseCommand):
                 ("Updated", builder.updated),
             ):
                 if tally:
-                    counts = ", ".join(
-                        f"{n} {name}" for name, n in sorted(tally.items())
-                    )
+                    counts = ", ".join(f"{n} {name}" for name, n in sorted(tally.items()))
                     self.stdout.write(f"{label}: {counts}.")
         else:
             self.stdout.write("Already loaded: nothing changed.")
 
         login_url = absolute(reverse("admin:index"))
         self.stdout.write(
-            self.style.SUCCESS(
-                f"\nLog in at {login_url} with password “{entities.DEMO_PASSWORD}”:"
-            )
+            self.style.SUCCESS(f"\nLog in at {login_url} with password “{entities.DEMO_PASSWORD}”:")
         )
         for data in entities.ACCOUNTS:
             role = "superuser" if data["is_superuser"] else f"{data['group']} group"
