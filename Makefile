@@ -28,6 +28,7 @@ test: install check
 
 check: install
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	DJANGO_DEBUG=1 $(BIN)/python manage.py check --fail-level WARNING
 	DJANGO_DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
 
