@@ -97,6 +97,8 @@ def from_library(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
+    # The old fields give way in 0004: on PostgreSQL, altering a table in the
+    # transaction that wrote rows referencing it fails ("pending trigger events").
     dependencies = [
         ("images", "0001_initial"),
         ("people", "0002_load_iso_countries"),
@@ -126,32 +128,4 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.RunPython(to_library, from_library),
-        migrations.RemoveField(model_name="person", name="photo"),
-        migrations.RemoveField(model_name="organisation", name="logo"),
-        migrations.RenameField(model_name="person", old_name="library_photo", new_name="photo"),
-        migrations.RenameField(model_name="organisation", old_name="library_logo", new_name="logo"),
-        migrations.AlterField(
-            model_name="person",
-            name="photo",
-            field=models.ForeignKey(
-                blank=True,
-                help_text="From the image library: choose one, or upload a new photo below.",
-                null=True,
-                on_delete=django.db.models.deletion.SET_NULL,
-                related_name="photo_of",
-                to="images.image",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="organisation",
-            name="logo",
-            field=models.ForeignKey(
-                blank=True,
-                help_text="From the image library: choose one, or upload a new logo below.",
-                null=True,
-                on_delete=django.db.models.deletion.SET_NULL,
-                related_name="logo_of",
-                to="images.image",
-            ),
-        ),
     ]
