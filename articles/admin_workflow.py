@@ -185,6 +185,7 @@ class WorkflowViews:
     def preview_view(self, request, pk):
         article = self._story(request, pk)
         article = Article.objects.for_story_page().get(pk=article.pk)
+        article.prefetch_renditions()
         return previews.render_preview(request, article)
 
     def share_view(self, request, pk):

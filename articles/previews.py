@@ -110,4 +110,5 @@ def shared_preview(request, token):
     if article.status == Status.WITHDRAWN:
         raise Http404("This story was withdrawn.")
     article = Article.objects.for_story_page().get(pk=article.pk)
+    article.prefetch_renditions()
     return render_preview(request, article, label="Shared preview")

@@ -51,6 +51,11 @@ class ArticleDetailView(DetailView):
     def get_queryset(self):
         return Article.objects.published().for_story_page()
 
+    def get_object(self, queryset=None):
+        story = super().get_object(queryset)
+        story.prefetch_renditions()
+        return story
+
     def get(self, request, *args, **kwargs):
         try:
             self.object = self.get_object()
