@@ -22,7 +22,7 @@ from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
 from taggit.models import Tag, TaggedItemBase
 
-from newsroom.site import absolute
+from newsroom.site import absolute, remembered_while
 from newsroom.slugs import unique_slug
 from people.mentions import link_first_mentions
 from people.models import Country, Organisation, Person, Role
@@ -73,6 +73,7 @@ class Section(models.Model):
     def __str__(self):
         return self.name
 
+    @remembered_while("slug")
     def get_absolute_url(self):
         return reverse("articles:section", args=[self.slug])
 
@@ -503,6 +504,7 @@ class Article(models.Model):
             self.events.filter(action=ArticleEvent.Action.WITHDRAW).order_by("-at", "-pk").first()
         )
 
+    @remembered_while("slug", "published_at", "created_at")
     def get_absolute_url(self):
         # The date is the newsroom's local publication day, as printed on the page.
         day = timezone.localtime(self.published_at or self.created_at or timezone.now())

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_countries.fields import CountryField
 
+from newsroom.site import remembered_while
 from newsroom.slugs import unique_slug
 
 from . import partial_dates
@@ -131,6 +132,7 @@ class Country(Topic):
     def __str__(self):
         return self.name
 
+    @remembered_while("code")
     def get_absolute_url(self):
         return reverse("people:country", args=[self.slug])
 
@@ -201,6 +203,7 @@ class Person(Topic):
             self.slug = unique_slug(self, self.name)
         super().save(*args, **kwargs)
 
+    @remembered_while("slug", "user_id")
     def get_absolute_url(self):
         if self.is_staff_author:
             return reverse("people:author", args=[self.slug])
@@ -295,6 +298,7 @@ class Organisation(Topic):
             self.slug = unique_slug(self, self.name)
         super().save(*args, **kwargs)
 
+    @remembered_while("slug")
     def get_absolute_url(self):
         return reverse("people:organisation", args=[self.slug])
 
