@@ -24,7 +24,7 @@ from taggit.models import Tag, TaggedItemBase
 
 from newsroom.site import absolute, remembered_while
 from newsroom.slugs import unique_slug
-from people.mentions import link_first_mentions
+from people.mentions import linked_first_mentions
 from people.models import Country, Organisation, Person, Role
 
 from .body import body_reference, publication_problems
@@ -552,12 +552,13 @@ class Article(models.Model):
 
         Links the first mention of each attached person, organisation and country
         when `link_mentions` is on; the stored body never changes. Uses the
-        prefetched people, organisations and countries when there are some.
+        prefetched people, organisations and countries when there are some, and
+        the cache: the same body with the same links is linked once.
         """
         if not self.link_mentions or self.pk is None:
             return self.body
         entities = [*self.people.all(), *self.organisations.all(), *self.countries.all()]
-        return link_first_mentions(self.body, entities)
+        return linked_first_mentions(self.body, entities)
 
     def publication_problems(self) -> list[str]:
         """Why this story's pictures may not go public yet; empty when they may.

@@ -33,6 +33,7 @@ country is saved or deleted (see `invalidate`).
 
 from __future__ import annotations
 
+import hashlib
 import threading
 import uuid
 from collections.abc import Iterable
@@ -56,6 +57,7 @@ __all__ = [
     "get_matcher",
     "invalidate",
     "link_first_mentions",
+    "linked_first_mentions",
     "resolve",
     "visible_text",
 ]
@@ -293,6 +295,12 @@ def _current_version() -> str:
     return version
 
 
+def _case_sensitive_names() -> frozenset[str]:
+    return CASE_SENSITIVE_NAMES | frozenset(
+        getattr(settings, "NEWSROOM_MENTIONS_CASE_SENSITIVE_NAMES", ())
+    )
+
+
 def get_matcher() -> Matcher:
     """The matcher for every person, organisation and country, built at most once per change.
 
@@ -309,11 +317,7 @@ def get_matcher() -> Matcher:
             return _built[1]
         # The version was read before the rows: a change during the build bumps
         # it again, so a stale matcher is never kept under a newer version.
-        matcher = Matcher(
-            _names_from_database(),
-            case_sensitive_names=CASE_SENSITIVE_NAMES
-            | frozenset(getattr(settings, "NEWSROOM_MENTIONS_CASE_SENSITIVE_NAMES", ())),
-        )
+        matcher = Matcher(_names_from_database(), case_sensitive_names=_case_sensitive_names())
         _built = (version, matcher)
         return matcher
 
@@ -438,3 +442,34 @@ def link_first_mentions(html: str, entities: Iterable, *, matcher: Matcher | Non
     linker.feed(html)
     linker.close()
     return "".join(linker.out)
+
+
+# How long a linked body stays in the cache. Its key changes with anything
+# that changes it, so this only bounds how long an unused one takes space.
+LINKED_BODY_TIMEOUT = 24 * 60 * 60
+
+
+def linked_first_mentions(html: str, entities: Iterable) -> str:
+    """`link_first_mentions(html, entities)`, remembered in the cache.
+
+    The key holds everything the result depends on: the text, each entity's
+    page address, the names that match only as written, and the matcher's
+    version (a change to any name, which can change what counts as a mention,
+    makes a new one). So a story page links its body once per change, not once
+    per view. A change to the linking code itself shows within a day.
+    """
+    entities = list(entities)
+    if not html or not entities:
+        return html or ""
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(_current_version().encode())
+    digest.update(repr(sorted(_case_sensitive_names())).encode())
+    for entity in entities:
+        digest.update(f"\0{entity_key(entity)}{entity.get_absolute_url()}".encode())
+    digest.update(b"\0" + html.encode())
+    key = f"people:mentions:linked:{digest.hexdigest()}"
+    linked = cache.get(key)
+    if linked is None:
+        linked = link_first_mentions(html, entities)
+        cache.set(key, linked, LINKED_BODY_TIMEOUT)
+    return linked

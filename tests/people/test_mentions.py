@@ -264,3 +264,34 @@ def test_linking_keeps_text_escaped(esper):
 
 def test_with_no_entities_the_body_comes_back_unchanged(esper):
     assert link_first_mentions("<p>Esper &amp; co</p>", []) == "<p>Esper &amp; co</p>"
+
+
+# --- Linked bodies in the cache -------------------------------------------------------
+
+
+def test_a_body_is_linked_once_and_then_comes_from_the_cache(esper, monkeypatch):
+    html = "<p>Mark Esper arrived.</p>"
+    first = mentions.linked_first_mentions(html, [esper])
+    monkeypatch.setattr(mentions, "link_first_mentions", pytest.fail)
+    assert mentions.linked_first_mentions(html, [esper]) == first
+    assert first == link_first_mentions(html, [esper])
+
+
+def test_a_new_page_address_relinks_the_body(esper):
+    html = "<p>Mark Esper arrived.</p>"
+    mentions.linked_first_mentions(html, [esper])
+    esper.slug = "mark-t-esper"
+    esper.save()
+    assert 'href="/people/mark-t-esper/"' in mentions.linked_first_mentions(html, [esper])
+
+
+def test_a_new_name_anywhere_relinks_the_body(db):
+    # "US Department of Defense" becomes the department's name (not linked
+    # here), so the country inside it is no longer a mention of its own.
+    us = country("US")
+    us.aliases = "US"
+    us.save()
+    html = "<p>The US Department of Defense said so.</p>"
+    assert "<a " in mentions.linked_first_mentions(html, [us])
+    make_organisation("US Department of Defense")
+    assert "<a " not in mentions.linked_first_mentions(html, [us])
