@@ -116,6 +116,18 @@ def _from_entry(request, entry: Entry, now):
     return response
 
 
+def _sets_a_cookie(request, response) -> bool:
+    """Whether the response carries, or the middleware above will add, a cookie: a
+    CSRF token rendered into the page, a session or messages started by the view."""
+    session = getattr(request, "session", None)
+    return bool(
+        response.cookies
+        or request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        or (session is not None and session.modified)
+        or getattr(getattr(request, "_messages", None), "added_new", False)
+    )
+
+
 class PageCacheMiddleware:
     """Placed after the authentication middleware (it reads `request.user` only
     when a session cookie says there may be one)."""
@@ -150,9 +162,10 @@ class PageCacheMiddleware:
 
         response = self.get_response(request)
         keys = keys_of(response)
-        if response.cookies or not keys or response.status_code != 200:
-            if response.cookies:
-                _mark_private(response)
+        if _sets_a_cookie(request, response):
+            _mark_private(response)
+            return response
+        if not keys or response.status_code != 200:
             return response
         if response.streaming or "private" in response.get("Cache-Control", ""):
             return response

@@ -159,3 +159,21 @@ def test_without_the_setting_pages_are_rendered_each_time(client, story, setting
     response = client.get(story.get_absolute_url())
     assert "X-Page-Cache" not in response
     assert "public" in response["Cache-Control"]
+
+
+def test_a_page_that_hands_out_a_csrf_token_is_never_stored(rf, settings):
+    """A cached token would be another reader's: their form would be refused."""
+    from django.http import HttpResponse
+    from django.middleware.csrf import get_token
+
+    from newsroom.pagecache.keys import tag
+    from newsroom.pagecache.middleware import PageCacheMiddleware
+
+    def view_with_a_form(request):
+        return tag(HttpResponse(f"<input value='{get_token(request)}'>"), {"home"})
+
+    middleware = PageCacheMiddleware(view_with_a_form)
+    first = middleware(rf.get("/form/"))
+    second = middleware(rf.get("/form/"))
+    assert "X-Page-Cache" not in second
+    assert "no-store" in first["Cache-Control"]
