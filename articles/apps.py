@@ -16,3 +16,7 @@ class ArticlesConfig(AppConfig):
         from newsroom import furniture
 
         furniture.connect()
+
+        from . import surrogates
+
+        surrogates.connect()

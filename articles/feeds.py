@@ -24,6 +24,7 @@ from django.views.decorators.http import condition
 from newsroom.site import absolute
 from people.models import Country, Organisation, Person
 
+from . import surrogates
 from .images.renditions import CONTENT_TYPES, JPEG, get_rendition, social_card_spec
 from .models import Article, Section, tags_in_public_stories
 
@@ -307,4 +308,6 @@ def conditional(feed_class):
         etag_func=lambda request, **kwargs: state(request, **kwargs)[1],
         last_modified_func=lambda request, **kwargs: state(request, **kwargs)[0],
     )(without_feed_date)
-    return cache_control(public=True, max_age=FEED_MAX_AGE)(view)
+    return surrogates.keyed(surrogates.FEEDS)(
+        cache_control(public=True, max_age=FEED_MAX_AGE)(view)
+    )

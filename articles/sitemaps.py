@@ -26,6 +26,7 @@ from django.views.decorators.http import condition, conditional_page, require_sa
 from newsroom.site import absolute
 from people.models import Country, Organisation, Person
 
+from . import surrogates
 from .body import body_figures
 from .images.models import Image
 from .images.renditions import EXTENSIONS, fallback_format
@@ -253,7 +254,8 @@ def _public(max_age, validators=None):
             if validators
             else conditional_page
         )
-        return require_safe(cache_control(public=True, max_age=max_age)(conditional(view)))
+        cached = cache_control(public=True, max_age=max_age)(conditional(view))
+        return require_safe(surrogates.keyed(surrogates.SITEMAPS)(cached))
 
     return decorate
 

@@ -11,6 +11,7 @@ from django.utils.cache import patch_cache_control
 from django.views.generic import DetailView, ListView, TemplateView
 
 from . import search as search_engine
+from . import surrogates
 from .forms import SearchForm
 from .models import Article, FormerSlug, Section, Status, tags_in_public_stories
 from .related import related_stories
@@ -44,6 +45,13 @@ class HomeView(TemplateView):
             **kwargs,
         )
 
+    def render_to_response(self, context, **kwargs):
+        stories = [*context["top_stories"], *(s for _, row in context["sections"] for s in row)]
+        if context["lead"] is not None:
+            stories.append(context["lead"])
+        response = super().render_to_response(context, **kwargs)
+        return surrogates.public_page(response, {surrogates.HOME}, stories=stories)
+
 
 class ArticleDetailView(DetailView):
     context_object_name = "article"
@@ -69,9 +77,16 @@ class ArticleDetailView(DetailView):
         # A story has one address; any other date in the URL is sent there.
         if request.path != self.object.get_absolute_url():
             return redirect(self.object, permanent=True)
-        response = self.render_to_response(self.get_context_data(object=self.object))
+        context = self.get_context_data(object=self.object)
+        response = self.render_to_response(context)
         response["Content-Language"] = self.object.language
-        return response
+        # Not a list: a story going live elsewhere does not change this page.
+        return surrogates.public_page(
+            response,
+            surrogates.shown(self.object, detail=True),
+            stories=context["related_articles"],
+            is_list=False,
+        )
 
     def gone(self, story):
         """410 with the editors' note to readers, and never the story itself."""
@@ -117,6 +132,9 @@ class TopicStoryListView(ListView):
 
     paginate_by = 20
     context_object_name = "articles"
+    # Surrogate keys: the topic's own kind, and its list's kind if it differs.
+    topic_kind = ""
+    list_kind = ""
 
     def get_topic(self):
         raise NotImplementedError
@@ -129,6 +147,18 @@ class TopicStoryListView(ListView):
         # No DISTINCT: each topic's lookup meets a story at most once (one tag,
         # byline or link per story and topic), and DISTINCT would sort them all.
         return self.stories(self.topic).published().for_listing().newest_first()
+
+    def render_to_response(self, context, **kwargs):
+        response = super().render_to_response(context, **kwargs)
+        topic = self.topic.pk
+        keys = {
+            surrogates.own(self.topic_kind, topic),
+            surrogates.listing(self.list_kind or self.topic_kind, topic),
+        }
+        picture = getattr(self.topic, "photo_id", None) or getattr(self.topic, "logo_id", None)
+        if picture:
+            keys.add(surrogates.own("image", picture))
+        return surrogates.public_page(response, keys, stories=context["object_list"])
 
     def describe(self, topic) -> str:
         """The page in a sentence, for search engines and social cards."""
@@ -151,6 +181,7 @@ class TopicStoryListView(ListView):
 
 class SectionView(TopicStoryListView):
     template_name = "articles/section_detail.html"
+    topic_kind = "section"
 
     def get_topic(self):
         return get_object_or_404(Section, slug=self.kwargs["slug"])
@@ -163,6 +194,7 @@ class TagView(TopicStoryListView):
     """Stories with a tag; 404 for a tag no public story carries, as for one that does not exist."""
 
     template_name = "articles/tag_detail.html"
+    topic_kind = "tag"
 
     def get_topic(self):
         return get_object_or_404(tags_in_public_stories(), slug=self.kwargs["slug"])
@@ -193,7 +225,7 @@ def search(request):
     ids = list(page.object_list)
     articles = Article.objects.filter(pk__in=ids).for_listing().in_bulk()
     highlights = search_engine.highlights(query, ids)
-    return TemplateResponse(
+    response = TemplateResponse(
         request,
         "articles/search.html",
         {
@@ -206,4 +238,9 @@ def search(request):
             "paginator": paginator,
             "is_paginated": page.has_other_pages(),
         },
+    )
+    return surrogates.public_page(
+        response,
+        {surrogates.SEARCH},
+        stories=[story for story, _ in response.context_data["results"]],
     )

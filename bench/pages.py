@@ -673,6 +673,8 @@ def site_environment(database_url, folder):
         "DJANGO_STATIC_ROOT": str(Path(folder) / "static"),
         "NEWSROOM_VAR_DIR": str(folder),
         "DJANGO_LOG_LEVEL": "WARNING",
+        # Rendered pages unless asked (`--page-cache`): what the archive's size costs.
+        "NEWSROOM_PAGE_CACHE": os.environ.get("NEWSROOM_PAGE_CACHE", "0"),
     }
 
 
@@ -1070,6 +1072,11 @@ def arguments():
     parser.add_argument(
         "--wagtail-data", help="the anchor's ANCHOR_DATA (default: a temp folder per N)"
     )
+    parser.add_argument(
+        "--page-cache",
+        action="store_true",
+        help="serve anonymous pages from the embedded page cache (production's default)",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     return parser.parse_args()
@@ -1081,6 +1088,7 @@ def main(args):
         sys.exit("--against-wagtail takes one size (--stories)")
     if args.load or args.against_wagtail:
         ensure_wrk()
+    os.environ["NEWSROOM_PAGE_CACHE"] = "1" if args.page_cache else "0"
     folder = tempfile.mkdtemp(prefix="newsroom-bench-")
     try:
         progress(f"collectstatic into {folder}")

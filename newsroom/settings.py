@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "django_countries",
     "django_prose_editor",
     "taggit",
+    "newsroom.pagecache",
     "articles.images",
     "people",
     "articles",
@@ -113,6 +114,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "newsroom.middleware.ContentLanguageMiddleware",
+    # Innermost: a page served from it still passes every middleware above.
+    "newsroom.pagecache.middleware.PageCacheMiddleware",
 ]
 
 TEMPLATES = [
@@ -156,6 +159,24 @@ if REDIS_URL:
     CACHES = redis_cache(REDIS_URL)
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# --- Caching public pages (docs/caching.md) ------------------------------------
+
+# Anonymous readers' pages served from the cache above, invalidated by surrogate
+# keys; on by default in production.
+NEWSROOM_PAGE_CACHE = env_bool("NEWSROOM_PAGE_CACHE", default=not DEBUG)
+# How long a cached page may be kept at most, whatever its keys say.
+NEWSROOM_PAGE_CACHE_SECONDS = env_int("NEWSROOM_PAGE_CACHE_SECONDS", 600)
+# The clock difference allowed between application servers (seconds; 0 for one server).
+NEWSROOM_PAGE_CACHE_CLOCK_SKEW = env_float("NEWSROOM_PAGE_CACHE_CLOCK_SKEW", 0.0)
+# Cache-Control of public pages: browsers, then shared caches (a proxy or CDN).
+NEWSROOM_CACHE_MAX_AGE = env_int("NEWSROOM_CACHE_MAX_AGE", 60)
+NEWSROOM_CACHE_S_MAXAGE = env_int("NEWSROOM_CACHE_S_MAXAGE", 600)
+NEWSROOM_CACHE_STALE_WHILE_REVALIDATE = env_int("NEWSROOM_CACHE_STALE_WHILE_REVALIDATE", 60)
+NEWSROOM_CACHE_STALE_IF_ERROR = env_int("NEWSROOM_CACHE_STALE_IF_ERROR", 86400)
+# The header naming a response's surrogate keys: xkey (Varnish), Surrogate-Key
+# (Fastly) or Cache-Tag (Cloudflare).
+NEWSROOM_SURROGATE_KEY_HEADER = os.environ.get("NEWSROOM_SURROGATE_KEY_HEADER", "xkey")
 
 # --- Email --------------------------------------------------------------------
 

@@ -27,6 +27,7 @@ class PersonView(TopicStoryListView):
     """
 
     template_name = "people/person_detail.html"
+    topic_kind = "person"
 
     def get_topic(self):
         return get_object_or_404(
@@ -68,6 +69,8 @@ class AuthorView(TopicStoryListView):
     """A staff journalist's page: biography, photo and the stories they wrote."""
 
     template_name = "people/author_detail.html"
+    topic_kind = "person"
+    list_kind = "author"
 
     def get_topic(self):
         return get_object_or_404(
@@ -98,6 +101,7 @@ class OrganisationView(TopicStoryListView):
     """
 
     template_name = "people/organisation_detail.html"
+    topic_kind = "organisation"
 
     def get_topic(self):
         return get_object_or_404(
@@ -138,6 +142,7 @@ class CountryView(TopicStoryListView):
     """
 
     template_name = "people/country_detail.html"
+    topic_kind = "country"
 
     def get_topic(self):
         return get_object_or_404(

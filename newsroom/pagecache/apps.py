@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class PageCacheConfig(AppConfig):
+    name = "newsroom.pagecache"
+    label = "pagecache"
+    verbose_name = "Page cache"
+    default_auto_field = "django.db.models.BigAutoField"
