@@ -58,10 +58,13 @@ def shown(story, *, detail=False) -> set[str]:
     """Own keys of what a page showing `story` shows of it: a card (headline,
     section, bylines, lead image) or, with `detail`, the whole story page."""
     keys = {own("story", story.pk)}
-    if story.section_id:
-        keys.add(own("section", story.section_id))
-    if story.lead_image_id:
-        keys.add(own("image", story.lead_image_id))
+    # Read only what was loaded: a card that leaves out its picture (a related
+    # story) neither shows it nor needs its key.
+    loaded = vars(story)
+    if loaded.get("section_id"):
+        keys.add(own("section", loaded["section_id"]))
+    if loaded.get("lead_image_id"):
+        keys.add(own("image", loaded["lead_image_id"]))
     keys.update(own("person", person.pk) for person in _byline_people(story))
     if detail:
         for kind, attribute in LISTED_BY:
