@@ -630,9 +630,11 @@ class TaggedStory(TaggedItemBase):
         indexes = [models.Index(fields=["tag", "content_object"], name="stories_of_a_tag")]
 
 
-def public_stories_of_each_tag(at=None):
-    """The public stories of the tag `OuterRef("pk")` is, for a subquery."""
-    return Article.objects.published(at=at).filter(tags=OuterRef("pk"))
+def public_links_of_each_tag(at=None):
+    """The links between the tag `OuterRef("pk")` is and public stories, for a
+    subquery; driven from the tag's links, as `TopicQuerySet.public_links_of_each()`."""
+    public = Article.objects.published(at=at).filter(pk=OuterRef("content_object_id"))
+    return TaggedStory.objects.filter(tag=OuterRef("pk")).filter(Exists(public))
 
 
 def tags_in_public_stories(tags=None, at=None):
@@ -642,7 +644,7 @@ def tags_in_public_stories(tags=None, at=None):
     give a queryset method: only these tags have a public page and feed.
     """
     tags = Tag.objects.all() if tags is None else tags
-    return tags.filter(Exists(public_stories_of_each_tag(at)))
+    return tags.filter(Exists(public_links_of_each_tag(at)))
 
 
 class FormerSlug(models.Model):
