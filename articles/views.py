@@ -177,13 +177,15 @@ def search(request):
 
     Template: ``articles/search.html``. Context: ``form``, ``query``,
     ``results`` (a list of ``(article, highlight)``), ``page_obj``,
-    ``paginator`` and ``is_paginated``. Bad input never fails: the form
+    ``paginator``, ``is_paginated`` and ``found`` (how many, "1,000+ stories"
+    past what is ranked: `search.MAX_RESULTS`). Bad input never fails: the form
     drops what it cannot read, `articles.search` what the engine cannot take.
     """
     form = SearchForm(request.GET)
     query = form.query
     stories = form.filter(Article.objects.published())
-    paginator = Paginator(search_engine.search(query, stories), SEARCH_PAGE_SIZE)
+    results = search_engine.search(query, stories)
+    paginator = Paginator(results, SEARCH_PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     ids = list(page.object_list)
     articles = Article.objects.filter(pk__in=ids).for_listing().in_bulk()
@@ -200,5 +202,13 @@ def search(request):
             "page_obj": page,
             "paginator": paginator,
             "is_paginated": page.has_other_pages(),
+            "found": found_label(paginator.count, capped=results.is_capped),
         },
     )
+
+
+def found_label(count: int, *, capped: bool) -> str:
+    """How many stories a search found, in words: "1 story", "1,000+ stories"."""
+    if capped:
+        return f"{count:,}+ stories"
+    return f"{count:,} stor{'y' if count == 1 else 'ies'}"
