@@ -2,6 +2,7 @@ from itertools import groupby
 
 from django.conf import settings
 from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.defaultfilters import truncatechars
@@ -12,7 +13,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from . import search as search_engine
 from .forms import SearchForm
-from .models import Article, FormerSlug, Section, Status, tags_in_public_stories
+from .models import Article, FormerSlug, Section, Status, TaggedStory, tags_in_public_stories
 from .related import related_stories
 
 FRONT_PAGE_SIZE = 5
@@ -125,6 +126,18 @@ class TopicStoryListView(ListView):
         # byline or link per story and topic), and DISTINCT would sort them all.
         return self.stories(self.topic).published().for_listing().newest_first()
 
+    def story_links(self, topic):
+        """The topic's links to public stories (one per story: a tag, byline or
+        link, `links_to_public_stories`) for the paginator's count, or None to
+        count the stories themselves (a section: its own index serves it)."""
+        return None
+
+    def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        links = self.story_links(self.topic)
+        if links is not None:
+            queryset = CountedList(queryset, links)
+        return super().get_paginator(queryset, per_page, orphans, allow_empty_first_page)
+
     def describe(self, topic) -> str:
         """The page in a sentence, for search engines and social cards."""
         return truncatechars(topic.description or topic.name, 200)
@@ -142,6 +155,33 @@ class TopicStoryListView(ListView):
             social_image_alt=self.topic.name,
             **kwargs,
         )
+
+
+def links_to_public_stories(links, story="article_id"):
+    """Those of `links` (rows naming a story in `story`) whose story is public.
+
+    Counted from the topic's own links (their index), each story checked by
+    primary key: counting the stories joined to the links instead has SQLite
+    walk every public story of the archive to find the topic's.
+    """
+    public = Article.objects.published().filter(pk=OuterRef(story))
+    return links.filter(Exists(public))
+
+
+class CountedList:
+    """A queryset to page through whose length is counted from another (`counted`)."""
+
+    def __init__(self, queryset, counted):
+        self.queryset, self.counted = queryset, counted
+
+    def count(self):
+        return self.counted.count()
+
+    def __len__(self):
+        return self.count()
+
+    def __getitem__(self, key):
+        return self.queryset[key]
 
 
 class SectionView(TopicStoryListView):
@@ -164,6 +204,11 @@ class TagView(TopicStoryListView):
 
     def stories(self, tag):
         return Article.objects.filter(tags=tag)
+
+    def story_links(self, tag):
+        return links_to_public_stories(
+            TaggedStory.objects.filter(tag=tag), story="content_object_id"
+        )
 
     def describe(self, tag):
         return f"Stories about {tag.name} from {settings.NEWSROOM_PUBLICATION_NAME}."
