@@ -85,6 +85,28 @@ class TypeOfWork(models.TextChoices):
     SPONSORED = "sponsored", "Sponsored"
 
 
+@models.BigAutoField.register_lookup
+class AnyOf(models.Lookup):
+    """`pk__any_of=subquery`: `IN (subquery)`, but on PostgreSQL `= ANY(ARRAY(subquery))`.
+
+    PostgreSQL runs `IN (subquery)` under an OR as a filter over every row (a
+    sequential scan of the stories); an array computed once is an index
+    condition, so a few candidates OR-ed together are read by primary key.
+    """
+
+    lookup_name = "any_of"
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} IN {rhs}", [*lhs_params, *rhs_params]
+
+    def as_postgresql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} = ANY(ARRAY{rhs})", [*lhs_params, *rhs_params]
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self, at=None):
         """Stories a reader may see at `at` (default: now). The one visibility rule."""
@@ -169,12 +191,17 @@ class ArticleQuerySet(models.QuerySet):
         here (`is_published`). Filtering them in SQL would have SQLite walk
         every public story instead, a cost that grows with the archive.
         """
+        candidates = self.front_page_candidates(size, at)
+        return [story for story in candidates if story.is_published(at)][:size]
+
+    def front_page_candidates(self, size, at=None):
+        """What `front_page()` picks from, in its order: the placed stories, public or
+        not, and the `size` newest public ones, each set read by its own index."""
         placed = self.model.objects.filter(home_position__isnull=False).values("pk")
         newest = self.model.objects.published(at).newest_first().values("pk")[:size]
-        candidates = self.filter(Q(pk__in=placed) | Q(pk__in=newest)).order_by(
+        return self.filter(Q(pk__any_of=placed) | Q(pk__any_of=newest)).order_by(
             F("home_position").asc(nulls_last=True), F("published_at").desc(), "-pk"
         )
-        return [story for story in candidates if story.is_published(at)][:size]
 
     def latest_in_each_section(self, per_section, sections, *, leaving_out=()):
         """The newest `per_section` public stories of each of `sections` (but those
@@ -188,7 +215,7 @@ class ArticleQuerySet(models.QuerySet):
         newest_in = Q(pk__in=[])
         for section in sections:
             newest = public.in_section(section).newest_first().values("pk")[:per_section]
-            newest_in |= Q(pk__in=newest)
+            newest_in |= Q(pk__any_of=newest)
         return self.filter(newest_in).order_by(
             "section__order", "section__name", F("published_at").desc(), "-pk"
         )
