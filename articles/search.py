@@ -361,10 +361,10 @@ class Results:
             f"plainto_tsquery('{PG_CONFIG}', %s))) * {recency}"
         )
         params = [*points_params, " ".join(self.words), *recency_params]
-        # The candidates were picked by the vector match (GIN index); the score
-        # only orders them (the match again joins their documents, by key).
+        # The candidates already match; their documents are joined by key for the
+        # score alone (matching again would test every document).
         return (
-            Article.objects.filter(pk__in=ids, search_document__vector=_pg_query(self.words))
+            Article.objects.filter(pk__in=ids, search_document__isnull=False)
             .annotate(score=RawSQL(score, params, output_field=FloatField()))
             .order_by("-score", "-pk")
         )
