@@ -12,6 +12,7 @@ from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
 from taggit.models import Tag, TaggedItemBase
 
+from newsroom.queries import has_any
 from newsroom.site import absolute
 from newsroom.slugs import unique_slug
 from people.mentions import link_first_mentions
@@ -671,7 +672,7 @@ def tags_in_public_stories(tags=None, at=None):
     give a queryset method: only these tags have a public page and feed.
     """
     tags = Tag.objects.all() if tags is None else tags
-    return tags.filter(Exists(public_links_of_each_tag(at)))
+    return tags.filter(has_any(public_links_of_each_tag(at), "content_object_id"))
 
 
 class FormerSlug(models.Model):
@@ -707,6 +708,8 @@ class Byline(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["article", "person"], name="one_byline_per_person")
         ]
+        # An author's stories from the index alone (`TopicQuerySet.has_public_story`).
+        indexes = [models.Index(fields=["person", "article"], name="bylines_of_a_person")]
 
     def __str__(self):
         return self.person.name

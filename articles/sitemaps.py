@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import condition, conditional_page, require_safe
 
+from newsroom.queries import has_any
 from newsroom.site import absolute
 from people.models import Country, Organisation, Person
 
@@ -221,7 +222,7 @@ def stories_in_section():
 
 
 def sections_with_public_stories():
-    return Section.objects.filter(Exists(stories_in_section()))
+    return Section.objects.filter(has_any(stories_in_section()))
 
 
 def bylines_on_public_stories():
@@ -231,7 +232,7 @@ def bylines_on_public_stories():
 
 
 def authors_with_public_stories():
-    return Person.objects.authors().filter(Exists(bylines_on_public_stories()))
+    return Person.objects.authors().filter(has_any(bylines_on_public_stories(), "article_id"))
 
 
 # Tags, people, organisations and countries follow their `in_public_stories()`

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_countries.fields import CountryField
 
+from newsroom.queries import has_any
 from newsroom.slugs import unique_slug
 
 from . import partial_dates
@@ -83,7 +84,7 @@ class TopicQuerySet(models.QuerySet):
         to it. Stops at the first public story found (`public_links_of_each`)."""
         condition = Q()
         for links in self.public_links_of_each(at):
-            condition |= Exists(links)
+            condition |= has_any(links, "article_id")
         return condition
 
     def in_public_stories(self, at=None):
