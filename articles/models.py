@@ -6,6 +6,7 @@ from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Greatest
+from django.db.models.sql import Query
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django_prose_editor.fields import ProseEditorField
@@ -96,6 +97,15 @@ class AnyOf(models.Lookup):
     """
 
     lookup_name = "any_of"
+
+    def get_prep_lookup(self):
+        # As `__in` does: a subquery's order is dropped unless it is sliced,
+        # or SQLite walks the ordering's index instead of the filter's.
+        if isinstance(self.rhs, models.QuerySet):
+            self.rhs = self.rhs.query
+        if isinstance(self.rhs, Query):
+            self.rhs.clear_ordering(clear_default=True)
+        return super().get_prep_lookup()
 
     def as_sql(self, compiler, connection):
         lhs, lhs_params = self.process_lhs(compiler, connection)

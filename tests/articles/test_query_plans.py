@@ -42,6 +42,15 @@ def test_has_a_public_story_is_looked_up_from_the_links_not_the_stories(topics):
     assert "status=?" not in plan, plan
 
 
+@on_sqlite
+def test_the_front_page_reads_its_candidates_from_their_indexes():
+    plan = Article.objects.for_listing().front_page_candidates(5).explain()
+    # Placed stories from `story_placed_on_home`, the newest from the visibility
+    # index: never a walk through every story.
+    assert "story_placed_on_home" in plan
+    assert not [line for line in plan.splitlines() if " SCAN " in f" {line} "], plan
+
+
 @pytest.fixture
 def index_plans_only():
     """Sequential scans priced out for this test's transaction (a few rows would
