@@ -16,12 +16,14 @@ from django.db.models import (
     prefetch_related_objects,
 )
 from django.db.models.functions import Greatest
+from django.db.models.sql import Query
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
 from taggit.models import Tag, TaggedItemBase
 
+from newsroom.queries import has_any
 from newsroom.site import absolute, remembered_while
 from newsroom.slugs import unique_slug
 from people.mentions import linked_first_mentions
@@ -102,6 +104,37 @@ AUTHOR_FIELDS = ("name", "slug", "user_id", "same_as")
 PERSON_FIELDS = (*AUTHOR_FIELDS, "description")
 ORGANISATION_FIELDS = ("name", "short_name", "slug", "website", "same_as")
 COUNTRY_FIELDS = ("code", "name", "same_as")
+
+
+@models.BigAutoField.register_lookup
+class AnyOf(models.Lookup):
+    """`pk__any_of=subquery`: `IN (subquery)`, but on PostgreSQL `= ANY(ARRAY(subquery))`.
+
+    PostgreSQL runs `IN (subquery)` under an OR as a filter over every row (a
+    sequential scan of the stories); an array computed once is an index
+    condition, so a few candidates OR-ed together are read by primary key.
+    """
+
+    lookup_name = "any_of"
+
+    def get_prep_lookup(self):
+        # As `__in` does: a subquery's order is dropped unless it is sliced,
+        # or SQLite walks the ordering's index instead of the filter's.
+        if isinstance(self.rhs, models.QuerySet):
+            self.rhs = self.rhs.query
+        if isinstance(self.rhs, Query):
+            self.rhs.clear_ordering(clear_default=True)
+        return super().get_prep_lookup()
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} IN {rhs}", [*lhs_params, *rhs_params]
+
+    def as_postgresql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} = ANY(ARRAY{rhs})", [*lhs_params, *rhs_params]
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -188,12 +221,17 @@ class ArticleQuerySet(models.QuerySet):
         here (`is_published`). Filtering them in SQL would have SQLite walk
         every public story instead, a cost that grows with the archive.
         """
+        candidates = self.front_page_candidates(size, at)
+        return [story for story in candidates if story.is_published(at)][:size]
+
+    def front_page_candidates(self, size, at=None):
+        """What `front_page()` picks from, in its order: the placed stories, public or
+        not, and the `size` newest public ones, each set read by its own index."""
         placed = self.model.objects.filter(home_position__isnull=False).values("pk")
         newest = self.model.objects.published(at).newest_first().values("pk")[:size]
-        candidates = self.filter(Q(pk__in=placed) | Q(pk__in=newest)).order_by(
+        return self.filter(Q(pk__any_of=placed) | Q(pk__any_of=newest)).order_by(
             F("home_position").asc(nulls_last=True), F("published_at").desc(), "-pk"
         )
-        return [story for story in candidates if story.is_published(at)][:size]
 
     def latest_in_each_section(self, per_section, sections, *, leaving_out=()):
         """The newest `per_section` public stories of each of `sections` (but those
@@ -207,7 +245,7 @@ class ArticleQuerySet(models.QuerySet):
         newest_in = Q(pk__in=[])
         for section in sections:
             newest = public.in_section(section).newest_first().values("pk")[:per_section]
-            newest_in |= Q(pk__in=newest)
+            newest_in |= Q(pk__any_of=newest)
         return self.filter(newest_in).order_by(
             "section__order", "section__name", F("published_at").desc(), "-pk"
         )
@@ -681,9 +719,11 @@ class TaggedStory(TaggedItemBase):
         indexes = [models.Index(fields=["tag", "content_object"], name="stories_of_a_tag")]
 
 
-def public_stories_of_each_tag(at=None):
-    """The public stories of the tag `OuterRef("pk")` is, for a subquery."""
-    return Article.objects.published(at=at).filter(tags=OuterRef("pk"))
+def public_links_of_each_tag(at=None):
+    """The links between the tag `OuterRef("pk")` is and public stories, for a
+    subquery; driven from the tag's links, as `TopicQuerySet.public_links_of_each()`."""
+    public = Article.objects.published(at=at).filter(pk=OuterRef("content_object_id"))
+    return TaggedStory.objects.filter(tag=OuterRef("pk")).filter(Exists(public))
 
 
 def tags_in_public_stories(tags=None, at=None):
@@ -693,7 +733,7 @@ def tags_in_public_stories(tags=None, at=None):
     give a queryset method: only these tags have a public page and feed.
     """
     tags = Tag.objects.all() if tags is None else tags
-    return tags.filter(Exists(public_stories_of_each_tag(at)))
+    return tags.filter(has_any(public_links_of_each_tag(at), "content_object_id"))
 
 
 class FormerSlug(models.Model):
@@ -729,6 +769,8 @@ class Byline(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["article", "person"], name="one_byline_per_person")
         ]
+        # An author's stories from the index alone (`TopicQuerySet.has_public_story`).
+        indexes = [models.Index(fields=["person", "article"], name="bylines_of_a_person")]
 
     def __str__(self):
         return self.person.name

@@ -47,6 +47,9 @@ FIELD_POINTS = {"headline": 10, "standfirst": 4, "names": 4, "tags": 2}
 FTS5_TABLE = "articles_searchdocument_fts"
 PG_CONFIG = "english"
 BATCH_SIZE = 500
+# Stories ranked for one query, the newest matches: more are counted as "1,000+".
+# Ranking every match would grow with the archive; readers page no further.
+MAX_RESULTS = 1000
 
 # Private-use characters bracket matches in the engine's output, so the text can
 # be escaped in full before they become <mark> tags.
@@ -212,17 +215,21 @@ def _fts5_match(words: list[str]) -> str:
     return " ".join('"{}"'.format(word.replace('"', '""')) for word in words)
 
 
-def _fts5_field_points(words: list[str]) -> tuple[str, list]:
-    """A `WITH` clause giving `search_points(id, points)`: each field's points per word.
+def _fts5_field_points(words: list[str], oldest: int) -> tuple[str, list]:
+    """A `WITH` clause giving `search_points(id, points)`: each field's points per word,
+    for the stories from `oldest` (an id) on.
 
     One FTS5 lookup per field and word, made once (a subquery in the ORDER BY
-    would run for every matching story).
+    would run for every matching story), over the candidates' id range only.
     """
     selects, params = [], []
     for word in words:
         for field, points in FIELD_POINTS.items():
-            selects.append(f"SELECT rowid, {points} FROM {FTS5_TABLE} WHERE {FTS5_TABLE} MATCH %s")
-            params.append(f"{field} : {_fts5_match([word])}")
+            selects.append(
+                f"SELECT rowid, {points} FROM {FTS5_TABLE} "
+                f"WHERE {FTS5_TABLE} MATCH %s AND rowid >= %s"
+            )
+            params += [f"{field} : {_fts5_match([word])}", oldest]
     return (
         f"WITH field_points(id, points) AS ({' UNION ALL '.join(selects)}), "
         "search_points(id, points) AS "
@@ -257,56 +264,81 @@ def _pg_query(words: list[str]):
 
 @dataclass
 class Results:
-    """Ids of matching stories, best first, sliced lazily so a Paginator can page them."""
+    """Ids of matching stories, best first, sliced lazily so a Paginator can page them.
+
+    Ranked among a bounded candidate set: the `MAX_RESULTS` newest matching
+    stories (by id, which the full-text index walks in order and stops), so
+    a query matching most of the archive costs as much at 20,000 stories as
+    at 2,000. `count()` stops there too; `is_capped` says there were more.
+    """
 
     words: list[str]
     stories: object  # an Article queryset: published(), filtered
 
     def count(self) -> int:
-        if not self.words:
-            return 0
-        if _is_postgresql():
-            return self._pg_ranked().count()
-        sql, params = self._visible_sql()
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT COUNT(*) FROM {FTS5_TABLE} "
-                f"WHERE {FTS5_TABLE} MATCH %s AND +rowid IN ({sql})",
-                [_fts5_match(self.words), *params],
-            )
-            return cursor.fetchone()[0]
+        return min(len(self._candidates()), MAX_RESULTS)
 
     def __len__(self) -> int:
         return self.count()
 
+    @property
+    def is_capped(self) -> bool:
+        """More stories match than are ranked and counted (shown as “1,000+”)."""
+        return len(self._candidates()) > MAX_RESULTS
+
+    def _candidates(self) -> list[int]:
+        """The ids of the `MAX_RESULTS` + 1 newest matching stories, newest first."""
+        if not hasattr(self, "_candidate_ids"):
+            self._candidate_ids = self._find_candidates() if self.words else []
+        return self._candidate_ids
+
+    def _find_candidates(self) -> list[int]:
+        if _is_postgresql():
+            matching = self.stories.filter(search_document__vector=_pg_query(self.words))
+            return list(matching.order_by("-pk").values_list("pk", flat=True)[: MAX_RESULTS + 1])
+        sql, params = self._visible_sql()
+        with connection.cursor() as cursor:
+            # Newest first is the FTS index's own order, so it stops after enough
+            # visible matches; each is checked by primary key (`_visible_sql`).
+            cursor.execute(
+                f"SELECT rowid FROM {FTS5_TABLE} WHERE {FTS5_TABLE} MATCH %s "
+                f"AND EXISTS ({sql}) ORDER BY rowid DESC LIMIT %s",
+                [_fts5_match(self.words), *params, MAX_RESULTS + 1],
+            )
+            return [row[0] for row in cursor.fetchall()]
+
     def __getitem__(self, key):
         if not isinstance(key, slice):
             return self[key : key + 1][0]
-        if not self.words:
-            return []
         start, stop = key.start or 0, key.stop
         if stop is not None and stop <= start:
             return []
+        ranked = self._candidates()[:MAX_RESULTS]
+        if not ranked:
+            return []
         if _is_postgresql():
-            return list(self._pg_ranked().values_list("pk", flat=True)[start:stop])
+            return list(self._pg_ranked(ranked).values_list("pk", flat=True)[start:stop])
         sql, params = self._visible_sql()
         recency, recency_params = _recency_sql()
-        points, points_params = _fts5_field_points(self.words)
+        oldest = ranked[-1]
+        points, points_params = _fts5_field_points(self.words, oldest)
         limit = -1 if stop is None else stop - start
         with connection.cursor() as cursor:
-            # bm25() is lower for better matches, hence the minus. CROSS JOIN and
-            # the unary plus keep SQLite driving from the MATCH: otherwise it may
-            # look each visible story up in the FTS table, one by one.
+            # bm25() is lower for better matches, hence the minus. CROSS JOIN keeps
+            # SQLite driving from the MATCH; the candidates are exactly the visible
+            # matches from the oldest of them on, a range the FTS index serves.
             cursor.execute(
                 f"{points}SELECT {FTS5_TABLE}.rowid FROM {FTS5_TABLE} "
                 f"CROSS JOIN articles_article ON articles_article.id = {FTS5_TABLE}.rowid "
                 f"LEFT JOIN search_points ON search_points.id = {FTS5_TABLE}.rowid "
-                f"WHERE {FTS5_TABLE} MATCH %s AND +{FTS5_TABLE}.rowid IN ({sql}) "
+                f"WHERE {FTS5_TABLE} MATCH %s AND {FTS5_TABLE}.rowid >= %s "
+                f"AND EXISTS ({sql}) "
                 f"ORDER BY (COALESCE(search_points.points, 0) - bm25({FTS5_TABLE})) "
                 f"* {recency} DESC, {FTS5_TABLE}.rowid DESC LIMIT %s OFFSET %s",
                 [
                     *points_params,
                     _fts5_match(self.words),
+                    oldest,
                     *params,
                     *recency_params,
                     limit,
@@ -316,10 +348,12 @@ class Results:
             return [row[0] for row in cursor.fetchall()]
 
     def _visible_sql(self):
-        return self.stories.order_by().values("pk").query.sql_with_params()
+        """SQL true when the FTS row's story is one of `stories`, looked up by pk."""
+        row = RawSQL(f"{FTS5_TABLE}.rowid", [])
+        visible = self.stories.order_by().filter(pk=row).values("pk")
+        return visible.query.sql_with_params()
 
-    def _pg_ranked(self):
-        query = _pg_query(self.words)
+    def _pg_ranked(self, ids):
         recency, recency_params = _recency_sql()
         points, points_params = _pg_field_points(self.words)
         score = (
@@ -327,9 +361,10 @@ class Results:
             f"plainto_tsquery('{PG_CONFIG}', %s))) * {recency}"
         )
         params = [*points_params, " ".join(self.words), *recency_params]
-        # The vector match (GIN index) picks the stories; the score only orders them.
+        # The candidates already match; their documents are joined by key for the
+        # score alone (matching again would test every document).
         return (
-            self.stories.filter(search_document__vector=query)
+            Article.objects.filter(pk__in=ids, search_document__isnull=False)
             .annotate(score=RawSQL(score, params, output_field=FloatField()))
             .order_by("-score", "-pk")
         )

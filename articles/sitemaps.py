@@ -13,8 +13,8 @@ from datetime import UTC, timedelta
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps import views as sitemap_views
-from django.db.models import Exists, Max, OuterRef, Subquery
-from django.db.models.functions import Greatest
+from django.db.models import DateTimeField, Exists, Max, OuterRef, Subquery
+from django.db.models.functions import Coalesce, Greatest
 from django.http import Http404
 from django.shortcuts import render
 from django.template.response import TemplateResponse
@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import condition, conditional_page, require_safe
 
+from newsroom.queries import has_any
 from newsroom.site import absolute
 from people.models import Country, Organisation, Person
 
@@ -30,7 +31,7 @@ from . import surrogates
 from .body import body_figures
 from .images.models import Image
 from .images.renditions import EXTENSIONS, fallback_format
-from .models import Article, Section, public_stories_of_each_tag, tags_in_public_stories
+from .models import Article, Byline, Section, public_links_of_each_tag, tags_in_public_stories
 
 # Crawlers come back often enough; news crawlers every few minutes.
 SITEMAP_MAX_AGE = 60 * 60
@@ -88,28 +89,42 @@ class NewsroomSitemap(Sitemap):
         return latest.replace(microsecond=0) if latest else None
 
 
-def topic_sitemap(topics, public_stories, location=None):
-    """Topic pages: `topics()`, each with the newest change among its `public_stories()`.
+def topic_sitemap(topics, public_links, location=None, story="article"):
+    """Topic pages: `topics()`, each with the newest change among its public stories.
 
     Both are called per request, as the visibility rule is (a scheduled story
-    counts once it is due); `public_stories()` is a subquery correlated with the
-    topic (`OuterRef("pk")`), so `last_changed` counts only public stories.
+    counts once it is due). `public_links()` gives the topic's links to public
+    stories, correlated with it (`OuterRef("pk")`): one queryset per link table,
+    each row's story its `story` field. Driven from the links, each topic costs
+    its own links, not a walk through every public story.
     """
 
     class TopicSitemap(NewsroomSitemap):
         def items(self):
-            newest = (
-                public_stories()
-                .annotate(changed=Greatest("updated_at", "published_at"))
-                .order_by("-changed")
-                .values("changed")[:1]
+            newest = [
+                Subquery(newest_change(links, story), output_field=DateTimeField())
+                for links in public_links()
+            ]
+            # A topic without links of one kind has NULL there; the other counts.
+            latest = (
+                newest[0]
+                if len(newest) == 1
+                else Greatest(*(Coalesce(one, *newest) for one in newest))
             )
-            return topics().annotate(last_changed=Subquery(newest)).order_by("pk")
+            return topics().annotate(last_changed=latest).order_by("pk")
 
         def location(self, topic):
             return location(topic) if location else topic.get_absolute_url()
 
     return TopicSitemap
+
+
+def newest_change(links, story):
+    """The newest change (edit or publication) among the stories of `links`
+    (`links` are the stories themselves when `story` is "")."""
+    prefix = f"{story}__" if story else ""
+    changed = Greatest(f"{prefix}updated_at", f"{prefix}published_at")
+    return links.annotate(changed=changed).order_by("-changed").values("changed")[:1]
 
 
 class HomeSitemap(NewsroomSitemap):
@@ -207,39 +222,48 @@ def stories_in_section():
     return Article.objects.published().filter(section=OuterRef("pk"))
 
 
-def stories_by_author():
-    return Article.objects.published().filter(bylines__person=OuterRef("pk"))
+def sections_with_public_stories():
+    return Section.objects.filter(has_any(stories_in_section()))
+
+
+def bylines_on_public_stories():
+    """An author's bylines on public stories, from the bylines (see `topic_sitemap`)."""
+    public = Article.objects.published().filter(pk=OuterRef("article_id"))
+    return Byline.objects.filter(person=OuterRef("pk")).filter(Exists(public))
+
+
+def authors_with_public_stories():
+    return Person.objects.authors().filter(has_any(bylines_on_public_stories(), "article_id"))
 
 
 # Tags, people, organisations and countries follow their `in_public_stories()`
 # rule, the one their pages and feeds answer by; sections and author pages
-# always exist, and are listed while they have a public story.
+# always exist, and are listed while they have a public story. A section's
+# stories are found by the section's own index (`story_section_newest`).
 SITEMAPS = {
     "home": HomeSitemap,
     "stories": StorySitemap,
     "sections": topic_sitemap(
-        lambda: Section.objects.filter(Exists(stories_in_section())), stories_in_section
+        sections_with_public_stories, lambda: [stories_in_section()], story=""
     ),
     "tags": topic_sitemap(
         tags_in_public_stories,
-        public_stories_of_each_tag,
+        lambda: [public_links_of_each_tag()],
         lambda tag: reverse("articles:tag", args=[tag.slug]),
+        story="content_object",
     ),
     # Staff journalists' links are their author pages, listed under "authors".
     "people": topic_sitemap(
         lambda: Person.objects.not_authors().in_public_stories(),
-        Person.objects.public_stories_of_each,
+        Person.objects.public_links_of_each,
     ),
     "organisations": topic_sitemap(
-        Organisation.objects.in_public_stories, Organisation.objects.public_stories_of_each
+        Organisation.objects.in_public_stories, Organisation.objects.public_links_of_each
     ),
     "countries": topic_sitemap(
-        Country.objects.in_public_stories, Country.objects.public_stories_of_each
+        Country.objects.in_public_stories, Country.objects.public_links_of_each
     ),
-    "authors": topic_sitemap(
-        lambda: Person.objects.authors().filter(Exists(stories_by_author())),
-        stories_by_author,
-    ),
+    "authors": topic_sitemap(authors_with_public_stories, lambda: [bylines_on_public_stories()]),
 }
 
 

@@ -2,6 +2,7 @@ from itertools import groupby
 
 from django.conf import settings
 from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.defaultfilters import truncatechars
@@ -13,7 +14,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 from . import search as search_engine
 from . import surrogates
 from .forms import SearchForm
-from .models import Article, FormerSlug, Section, Status, tags_in_public_stories
+from .models import Article, FormerSlug, Section, Status, TaggedStory, tags_in_public_stories
 from .related import related_stories
 
 FRONT_PAGE_SIZE = 5
@@ -160,6 +161,18 @@ class TopicStoryListView(ListView):
             keys.add(surrogates.own("image", picture))
         return surrogates.public_page(response, keys, stories=context["object_list"])
 
+    def story_links(self, topic):
+        """The topic's links to public stories (one per story: a tag, byline or
+        link, `links_to_public_stories`) for the paginator's count, or None to
+        count the stories themselves (a section: its own index serves it)."""
+        return None
+
+    def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        links = self.story_links(self.topic)
+        if links is not None:
+            queryset = CountedList(queryset, links)
+        return super().get_paginator(queryset, per_page, orphans, allow_empty_first_page)
+
     def describe(self, topic) -> str:
         """The page in a sentence, for search engines and social cards."""
         return truncatechars(topic.description or topic.name, 200)
@@ -177,6 +190,33 @@ class TopicStoryListView(ListView):
             social_image_alt=self.topic.name,
             **kwargs,
         )
+
+
+def links_to_public_stories(links, story="article_id"):
+    """Those of `links` (rows naming a story in `story`) whose story is public.
+
+    Counted from the topic's own links (their index), each story checked by
+    primary key: counting the stories joined to the links instead has SQLite
+    walk every public story of the archive to find the topic's.
+    """
+    public = Article.objects.published().filter(pk=OuterRef(story))
+    return links.filter(Exists(public))
+
+
+class CountedList:
+    """A queryset to page through whose length is counted from another (`counted`)."""
+
+    def __init__(self, queryset, counted):
+        self.queryset, self.counted = queryset, counted
+
+    def count(self):
+        return self.counted.count()
+
+    def __len__(self):
+        return self.count()
+
+    def __getitem__(self, key):
+        return self.queryset[key]
 
 
 class SectionView(TopicStoryListView):
@@ -202,6 +242,11 @@ class TagView(TopicStoryListView):
     def stories(self, tag):
         return Article.objects.filter(tags=tag)
 
+    def story_links(self, tag):
+        return links_to_public_stories(
+            TaggedStory.objects.filter(tag=tag), story="content_object_id"
+        )
+
     def describe(self, tag):
         return f"Stories about {tag.name} from {settings.NEWSROOM_PUBLICATION_NAME}."
 
@@ -214,13 +259,15 @@ def search(request):
 
     Template: ``articles/search.html``. Context: ``form``, ``query``,
     ``results`` (a list of ``(article, highlight)``), ``page_obj``,
-    ``paginator`` and ``is_paginated``. Bad input never fails: the form
+    ``paginator``, ``is_paginated`` and ``found`` (how many, "1,000+ stories"
+    past what is ranked: `search.MAX_RESULTS`). Bad input never fails: the form
     drops what it cannot read, `articles.search` what the engine cannot take.
     """
     form = SearchForm(request.GET)
     query = form.query
     stories = form.filter(Article.objects.published())
-    paginator = Paginator(search_engine.search(query, stories), SEARCH_PAGE_SIZE)
+    results = search_engine.search(query, stories)
+    paginator = Paginator(results, SEARCH_PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     ids = list(page.object_list)
     articles = Article.objects.filter(pk__in=ids).for_listing().in_bulk()
@@ -237,6 +284,7 @@ def search(request):
             "page_obj": page,
             "paginator": paginator,
             "is_paginated": page.has_other_pages(),
+            "found": found_label(paginator.count, capped=results.is_capped),
         },
     )
     return surrogates.public_page(
@@ -244,3 +292,10 @@ def search(request):
         {surrogates.SEARCH},
         stories=[story for story, _ in response.context_data["results"]],
     )
+
+
+def found_label(count: int, *, capped: bool) -> str:
+    """How many stories a search found, in words: "1 story", "1,000+ stories"."""
+    if capped:
+        return f"{count:,}+ stories"
+    return f"{count:,} stor{'y' if count == 1 else 'ies'}"

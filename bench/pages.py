@@ -508,6 +508,8 @@ def generate(count):
             Article.objects.update(created_at=F("published_at"), updated_at=F("published_at"))
     with phases.phase("search index"):
         search.rebuild_index()
+    with phases.phase("statistics"):
+        analyze()
     return seed, phases.seconds
 
 
@@ -593,6 +595,46 @@ def measure_in_process(urls, *, warmup, repeats, budget):
     return pages
 
 
+# The lists whose plans decide whether a page stays flat as the archive grows.
+EXPLAINED_PAGES = ("home", "section", "tag")
+
+
+def explain_pages(urls):
+    """Print (on stderr) the plan of every query on the stories table that each
+    of `urls` runs: PostgreSQL's EXPLAIN, SQLite's EXPLAIN QUERY PLAN."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client()
+    explain = "EXPLAIN" if connection.vendor == "postgresql" else "EXPLAIN QUERY PLAN"
+    for name, url in urls.items():
+        with CaptureQueriesContext(connection) as queries:
+            client.get(url)
+        story_queries = [
+            query["sql"]
+            for query in queries.captured_queries
+            if query["sql"].startswith("SELECT") and '"articles_article"' in query["sql"]
+        ]
+        for sql in story_queries:
+            with connection.cursor() as cursor:
+                # The logged SQL has its parameters inlined, as a plan needs.
+                cursor.execute(f"{explain} {sql}")
+                plan = "\n".join("    " + " ".join(map(str, row)) for row in cursor.fetchall())
+            progress(f"  {name}: {sql[:160]}…\n{plan}")
+
+
+def analyze():
+    """The state autovacuum would soon leave PostgreSQL in after the bulk load: fresh
+    planner statistics, and the visibility map that lets counts read an index
+    alone. SQLite is left as a site runs it (no ANALYZE)."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
+
+
 def child(args):
     """Migrate, fill and measure the database of DATABASE_URL; print one JSON line."""
     sys.path.insert(0, str(ROOT))
@@ -615,6 +657,8 @@ def child(args):
     setup_test_environment()
     urls = page_urls(seed)
     pages = measure_in_process(urls, warmup=args.warmup, repeats=args.repeats, budget=args.budget)
+    if args.explain:
+        explain_pages({name: urls[name] for name in EXPLAINED_PAGES})
     tagged = Article.objects.filter(tags__slug=TAG).count()
     print(
         json.dumps(
@@ -702,6 +746,7 @@ def run_child(stories, database_url, folder, args):
         str(args.warmup),
         "--budget",
         str(args.budget),
+        *(["--explain"] if args.explain else []),
     ]
     done = subprocess.run(
         command, env=site_environment(database_url, folder), stdout=subprocess.PIPE, text=True
@@ -1056,6 +1101,11 @@ def arguments():
         type=float,
         default=10.0,
         help="seconds of warm-up, then of timing, per page at most (default 10)",
+    )
+    parser.add_argument(
+        "--explain",
+        action="store_true",
+        help="print the database's plan of each story query of " + ", ".join(EXPLAINED_PAGES),
     )
     parser.add_argument("--load", action="store_true", help="also gunicorn + wrk on every page")
     parser.add_argument("--duration", default="10s", help="wrk run per page (default 10s)")

@@ -12,7 +12,15 @@ from functools import cached_property
 
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import BooleanField, CharField, Exists, F, OuterRef, Subquery, Value
+from django.db.models import (
+    BooleanField,
+    CharField,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.urls import reverse
@@ -94,7 +102,9 @@ class SiteFurniture:
                 row_link=F("website"),
                 row_position=F("partner_order"),
                 # Without a website a partner links to its page, if that page is public.
-                row_has_page=Exists(Organisation.objects.public_stories_of_each()),
+                row_has_page=ExpressionWrapper(
+                    Organisation.objects.has_public_story(), output_field=BooleanField()
+                ),
             )
             .values_list(*COLUMNS)
         )

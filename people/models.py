@@ -2,11 +2,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, ExpressionWrapper, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django_countries.fields import CountryField
 
+from newsroom.queries import has_any
 from newsroom.site import remembered_while
 from newsroom.slugs import unique_slug
 
@@ -57,18 +58,35 @@ class KnownAs(models.Model):
 class TopicQuerySet(models.QuerySet):
     """People, organisations and countries: which of them readers may know about."""
 
-    # How a story points at one of these (an Article lookup); any one will do.
-    story_lookups: tuple[str, ...] = ()
+    # How stories point at one of these: its reverse relations to them, each a
+    # table of (story, row) links; any one will do.
+    story_links: tuple[str, ...] = ()
 
-    def public_stories_of_each(self, at=None):
-        """The public stories of the row `OuterRef("pk")` is, for a subquery."""
-        # The story model, reached through the relation: the stories app stands
-        # above this one and imports it, never the other way round.
+    def public_links_of_each(self, at=None) -> list:
+        """The links between the row `OuterRef("pk")` is and public stories
+        (`Article.objects.published(at)`), for subqueries: one queryset per
+        link table of `story_links`, each row's story is its `article`.
+
+        Driven from the link tables: the row's own links (found by their index),
+        each story then checked by primary key. Driven from the stories instead,
+        SQLite walks every public story for each row that has none (most of the
+        249 countries), a cost that grows with the archive.
+        """
         Article = self.model._meta.get_field("articles").related_model
-        points_at_row = Q()
-        for lookup in self.story_lookups:
-            points_at_row |= Q(**{lookup: OuterRef("pk")})
-        return Article.objects.published(at=at).filter(points_at_row)
+        public = Article.objects.published(at=at).filter(pk=OuterRef("article_id"))
+        found = []
+        for name in self.story_links:
+            links, row_field = _link_table(self.model._meta.get_field(name))
+            found.append(links.objects.filter(**{row_field: OuterRef("pk")}).filter(Exists(public)))
+        return found
+
+    def has_public_story(self, at=None):
+        """A condition on the row `OuterRef("pk")` is: at least one public story links
+        to it. Stops at the first public story found (`public_links_of_each`)."""
+        condition = Q()
+        for links in self.public_links_of_each(at):
+            condition |= has_any(links, "article_id")
+        return condition
 
     def in_public_stories(self, at=None):
         """Those at least one public story (`Article.objects.published(at)`) is about.
@@ -77,7 +95,7 @@ class TopicQuerySet(models.QuerySet):
         feed, and only these are listed or linked on public pages. One that only
         drafts, scheduled or withdrawn stories are about does not exist for readers.
         """
-        return self.filter(Exists(self.public_stories_of_each(at)))
+        return self.filter(self.has_public_story(at))
 
     def with_public_page(self):
         """Those whose page answers readers now (matches `has_public_page`)."""
@@ -86,7 +104,19 @@ class TopicQuerySet(models.QuerySet):
     def with_public_flag(self, at=None):
         """Each annotated with `in_public_stories_flag`, for linking it or not without
         a query per row (read it through `is_in_public_stories`)."""
-        return self.annotate(in_public_stories_flag=Exists(self.public_stories_of_each(at)))
+        return self.annotate(
+            in_public_stories_flag=ExpressionWrapper(
+                self.has_public_story(at), output_field=models.BooleanField()
+            )
+        )
+
+
+def _link_table(relation):
+    """(link model, its field naming the topic) of a reverse relation to stories:
+    a many-to-many's through table, or a model with a foreign key to both (bylines)."""
+    if relation.many_to_many:
+        return relation.through, relation.field.m2m_reverse_field_name()
+    return relation.related_model, relation.field.name
 
 
 class Topic(KnownAs):
@@ -112,7 +142,7 @@ class Topic(KnownAs):
 
 
 class CountryQuerySet(TopicQuerySet):
-    story_lookups = ("countries",)
+    story_links = ("articles",)
 
 
 class Country(Topic):
@@ -143,7 +173,7 @@ class Country(Topic):
 
 class PersonQuerySet(TopicQuerySet):
     # A story they wrote is theirs too: a byline must never link to a 404.
-    story_lookups = ("people", "bylines__person")
+    story_links = ("articles", "bylines")
 
     def authors(self):
         """Our own journalists: people with a staff account, whose bylines link to
@@ -156,7 +186,7 @@ class PersonQuerySet(TopicQuerySet):
 
     def with_public_page(self):
         # A staff journalist's link is their author page, a staff profile that is always public.
-        return self.filter(Q(user__isnull=False) | Exists(self.public_stories_of_each()))
+        return self.filter(Q(user__isnull=False) | self.has_public_story())
 
 
 class Person(Topic):
@@ -224,7 +254,7 @@ class Person(Topic):
 
 
 class OrganisationQuerySet(TopicQuerySet):
-    story_lookups = ("organisations",)
+    story_links = ("articles",)
 
     def partners(self):
         """The “Our partners” block, in the order editors set."""

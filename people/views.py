@@ -3,8 +3,8 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 
 from articles import structured_data
-from articles.models import Article
-from articles.views import TopicStoryListView
+from articles.models import Article, Byline
+from articles.views import TopicStoryListView, links_to_public_stories
 
 from .models import Country, Organisation, Person
 
@@ -43,6 +43,9 @@ class PersonView(TopicStoryListView):
 
     def stories(self, person):
         return Article.objects.about(person)
+
+    def story_links(self, person):
+        return links_to_public_stories(Article.people.through.objects.filter(person=person))
 
     def social_image(self, person):
         return structured_data.portrait_url(person.photo)
@@ -84,6 +87,9 @@ class AuthorView(TopicStoryListView):
     def stories(self, person):
         return Article.objects.by(person)
 
+    def story_links(self, person):
+        return links_to_public_stories(Byline.objects.filter(person=person))
+
     def social_image(self, person):
         return structured_data.portrait_url(person.photo)
 
@@ -118,6 +124,11 @@ class OrganisationView(TopicStoryListView):
     def stories(self, organisation):
         return Article.objects.about(organisation)
 
+    def story_links(self, organisation):
+        return links_to_public_stories(
+            Article.organisations.through.objects.filter(organisation=organisation)
+        )
+
     def social_image(self, organisation):
         return structured_data.logo_url(organisation.logo)
 
@@ -151,6 +162,9 @@ class CountryView(TopicStoryListView):
 
     def stories(self, country):
         return Article.objects.about(country)
+
+    def story_links(self, country):
+        return links_to_public_stories(Article.countries.through.objects.filter(country=country))
 
     def get_context_data(self, **kwargs):
         country = self.topic

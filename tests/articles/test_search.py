@@ -396,3 +396,48 @@ def test_renaming_a_tag_reindexes_its_stories_and_saving_it_unchanged_does_not(m
     tag.save()
     assert written == [[story.pk]]
     assert found("security") == ["Roadmap signed"]
+
+
+def test_past_the_ranked_maximum_the_reader_is_told_there_are_more(client, monkeypatch):
+    monkeypatch.setattr(search, "MAX_RESULTS", 3)
+    for i in range(5):
+        make_article(f"Capybara news {i}")
+    html = page(client, q="capybara")
+    assert "3+ stories found for “capybara”" in html
+    assert html.count('class="card search-result"') == 3
+
+
+def test_at_the_ranked_maximum_the_count_is_exact(client, monkeypatch):
+    monkeypatch.setattr(search, "MAX_RESULTS", 3)
+    for i in range(3):
+        make_article(f"Capybara news {i}")
+    assert "3 stories found for “capybara”" in page(client, q="capybara")
+
+
+def test_one_result_is_one_story(client):
+    make_article("Capybara news")
+    assert "1 story found for “capybara”" in page(client, q="capybara")
+
+
+def test_past_the_maximum_the_newest_matches_are_ranked(monkeypatch):
+    monkeypatch.setattr(search, "MAX_RESULTS", 2)
+    oldest = make_article(
+        "Capybara capybara capybara", published_at=timezone.now() - timedelta(days=9)
+    )
+    make_article("Capybara news", published_at=timezone.now() - timedelta(days=2))
+    make_article("More capybara news", published_at=timezone.now() - timedelta(days=1))
+    assert oldest.headline not in found("capybara")
+    assert sorted(found("capybara")) == ["Capybara news", "More capybara news"]
+
+
+def test_stories_left_out_by_a_filter_do_not_use_up_the_maximum(monkeypatch):
+    monkeypatch.setattr(search, "MAX_RESULTS", 2)
+    elsewhere = make_section("Sport")
+    make_article("Capybara news")
+    make_article("Capybara sport 1", section=elsewhere)
+    make_article("Capybara sport 2", section=elsewhere)
+    assert found("capybara", section__slug="news") == ["Capybara news"]
+    assert (
+        search.search("capybara", Article.objects.published().filter(section__slug="news")).count()
+        == 1
+    )

@@ -1,0 +1,18 @@
+"""Query building blocks the apps share."""
+
+from django.db.models import Subquery
+from django.db.models.lookups import IsNull
+
+
+def has_any(rows, column="pk"):
+    """A condition: the correlated queryset `rows` has at least one row.
+
+    What `Exists(rows)` means, written as "the `column` of its first row is not
+    NULL": a scalar subquery run per outer row, stopping at the first match.
+    PostgreSQL turns an EXISTS into a join of whole tables (every link with
+    every story, to name the topics that have a public one), a cost that grows
+    with the archive; a `column` the index holds lets it read the index alone.
+    SQLite plans both alike.
+    """
+    # Any row will do: no order, or the subquery would sort them all first.
+    return IsNull(Subquery(rows.order_by().values(column)[:1]), False)
