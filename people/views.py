@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 from django.shortcuts import get_object_or_404
 
 from articles import structured_data
@@ -19,6 +19,23 @@ def roles_with_organisations():
     ]
 
 
+def with_country(queryset):
+    """`queryset` with each row's country joined and flagged for linking in the same
+    query (`Country.is_in_public_stories`); read it through `flag_country`."""
+    country_is_public = Country.objects.filter(pk=OuterRef("country_id")).filter(
+        Country.objects.has_public_story()
+    )
+    return queryset.select_related("country").annotate(
+        country_in_public_stories=Exists(country_is_public)
+    )
+
+
+def flag_country(topic):
+    if topic.country is not None:
+        topic.country.in_public_stories_flag = topic.country_in_public_stories
+    return topic
+
+
 class PersonView(TopicStoryListView):
     """Stories about a person, under their photo, description and roles timeline.
 
@@ -30,15 +47,16 @@ class PersonView(TopicStoryListView):
     topic_kind = "person"
 
     def get_topic(self):
-        return get_object_or_404(
-            Person.objects.in_public_stories()
-            .select_related("photo")
-            .prefetch_related(
-                Prefetch("country", queryset=Country.objects.with_public_flag()),
-                "photo__renditions",
-                *roles_with_organisations(),
-            ),
-            slug=self.kwargs["slug"],
+        return flag_country(
+            get_object_or_404(
+                with_country(Person.objects.in_public_stories())
+                .select_related("photo")
+                .prefetch_related(
+                    "photo__renditions",
+                    *roles_with_organisations(),
+                ),
+                slug=self.kwargs["slug"],
+            )
         )
 
     def stories(self, person):
@@ -110,15 +128,16 @@ class OrganisationView(TopicStoryListView):
     topic_kind = "organisation"
 
     def get_topic(self):
-        return get_object_or_404(
-            Organisation.objects.in_public_stories()
-            .select_related("logo")
-            .prefetch_related(
-                Prefetch("country", queryset=Country.objects.with_public_flag()),
-                "logo__renditions",
-                Prefetch("parent", queryset=Organisation.objects.with_public_flag()),
-            ),
-            slug=self.kwargs["slug"],
+        return flag_country(
+            get_object_or_404(
+                with_country(Organisation.objects.in_public_stories())
+                .select_related("logo")
+                .prefetch_related(
+                    "logo__renditions",
+                    Prefetch("parent", queryset=Organisation.objects.with_public_flag()),
+                ),
+                slug=self.kwargs["slug"],
+            )
         )
 
     def stories(self, organisation):
