@@ -177,6 +177,15 @@ NEWSROOM_CACHE_STALE_IF_ERROR = env_int("NEWSROOM_CACHE_STALE_IF_ERROR", 86400)
 # The header naming a response's surrogate keys: xkey (Varnish), Surrogate-Key
 # (Fastly) or Cache-Tag (Cloudflare).
 NEWSROOM_SURROGATE_KEY_HEADER = os.environ.get("NEWSROOM_SURROGATE_KEY_HEADER", "xkey")
+# Who is told of purges after each change and by `send_purges`: log (no cache in
+# front), varnish, fastly, cloudflare, or a dotted path (newsroom/pagecache/backends.py).
+NEWSROOM_PURGE_BACKEND = os.environ.get("NEWSROOM_PURGE_BACKEND", "log")
+NEWSROOM_PURGE_TIMEOUT = env_float("NEWSROOM_PURGE_TIMEOUT", 2.0)
+NEWSROOM_VARNISH_URLS = env_list("NEWSROOM_VARNISH_URLS")
+NEWSROOM_FASTLY_SERVICE_ID = os.environ.get("NEWSROOM_FASTLY_SERVICE_ID", "")
+NEWSROOM_FASTLY_API_TOKEN = os.environ.get("NEWSROOM_FASTLY_API_TOKEN", "")
+NEWSROOM_CLOUDFLARE_ZONE_ID = os.environ.get("NEWSROOM_CLOUDFLARE_ZONE_ID", "")
+NEWSROOM_CLOUDFLARE_API_TOKEN = os.environ.get("NEWSROOM_CLOUDFLARE_API_TOKEN", "")
 
 # --- Email --------------------------------------------------------------------
 

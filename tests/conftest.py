@@ -79,3 +79,5 @@ def newsroom_roles(transactional_db):
     migration.set_up_groups(django_apps)
     library = import_module("articles.migrations.0008_image_library_permissions")
     library.set_up_library_permissions(django_apps)
+    outbox = import_module("articles.migrations.0018_editors_see_pending_purges")
+    outbox.set_up_outbox_permission(django_apps)

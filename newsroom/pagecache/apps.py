@@ -6,3 +6,6 @@ class PageCacheConfig(AppConfig):
     label = "pagecache"
     verbose_name = "Page cache"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import checks  # noqa: F401 (registers the check)

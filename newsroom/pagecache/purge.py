@@ -5,17 +5,28 @@ A purge is written in the transaction of the change it follows, so it can
 never be lost while the change lands, and written again once the change has
 committed: a page rendered between the two read the data as it was, and must
 count as stale too (see `PageCacheMiddleware`).
+
+The same rows are the outbox of the cache in front (`PurgedKey.sent_at`): once
+the change has committed, its keys are sent through the configured backend
+(`backends.py`) and marked sent. A send that fails is logged and left due, never
+raised into the editor's request; `send_purges` (cron) sends what is due again.
 """
 
 import logging
-from collections.abc import Iterable
+import time
+from collections.abc import Iterable, Sequence
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.utils import timezone
 
+from . import backends
 from .models import PurgedKey
 
 logger = logging.getLogger(__name__)
+
+# Keys per send from the outbox; the backend splits them further if it must.
+BATCH = 500
 
 
 def _mark(keys: list[str]) -> None:
@@ -28,14 +39,64 @@ def _mark(keys: list[str]) -> None:
     )
 
 
+def send(keys: Sequence[str]) -> bool:
+    """Send `keys` to the cache in front and mark them sent; False, with a
+    warning logged and the keys left due, when it did not accept them."""
+    if not keys:
+        return True
+    # A purge after this moment is not covered by this send: it stays due.
+    started = timezone.now()
+    try:
+        backends.backend().send(keys)
+    except backends.PurgeFailed as error:
+        logger.warning("purge not sent, left for send_purges: %s (%s)", error, " ".join(keys))
+        return False
+    except ImproperlyConfigured as error:
+        logger.error("purge not sent, the purge backend is misconfigured: %s", error)
+        return False
+    PurgedKey.objects.filter(key__in=keys, purged_at__lte=started).update(sent_at=started)
+    return True
+
+
+def _after_commit(keys: list[str]) -> None:
+    _mark(keys)
+    send(keys)
+
+
 def purge(keys: Iterable[str]) -> frozenset[str]:
-    """Mark every page built from any of `keys` out of date. Returns the keys."""
+    """Mark every page built from any of `keys` out of date, and tell the cache in
+    front once the change has committed. Returns the keys."""
     keys = frozenset(key for key in keys if key)
     if not keys:
         return keys
     ordered = sorted(keys)  # one lock order for every writer
     _mark(ordered)
     if transaction.get_connection().in_atomic_block:
-        transaction.on_commit(lambda: _mark(ordered), robust=True)
+        transaction.on_commit(lambda: _after_commit(ordered), robust=True)
+    else:
+        send(ordered)
     logger.debug("purged %s", " ".join(ordered))
     return keys
+
+
+def send_due(*, attempts: int = 3, wait: float = 2.0) -> tuple[int, int]:
+    """Send every due key, each batch tried up to `attempts` times `wait` seconds
+    apart (doubling). Returns (keys sent, keys still due)."""
+    due = list(PurgedKey.objects.due().order_by("key").values_list("key", flat=True))
+    sent = failed = 0
+    for start in range(0, len(due), BATCH):
+        batch = due[start : start + BATCH]
+        if _send_with_retry(batch, attempts=attempts, wait=wait):
+            sent += len(batch)
+        else:
+            failed += len(batch)
+    return sent, failed
+
+
+def _send_with_retry(keys: list[str], *, attempts: int, wait: float) -> bool:
+    for attempt in range(attempts):
+        if attempt:
+            time.sleep(wait * 2 ** (attempt - 1))
+        if send(keys):
+            return True
+    return False
