@@ -42,7 +42,8 @@ sub vcl_recv {
             return (synth(400, "A purge names its keys in xkey-purge"));
         }
         # A hard purge, not xkey.softpurge(): a soft-purged page could still be
-        # served once, stale, and a withdrawn story must be gone at once.
+        # served once, stale, and a withdrawn story must be gone at once. (So a
+        # page purged while Newsroom is down has no stale copy left to serve.)
         set req.http.n-gone = xkey.purge(req.http.xkey-purge);
         return (synth(200, "Purged " + req.http.n-gone + " objects"));
     }

@@ -12,6 +12,7 @@ Only the standard library talks HTTP here, with short timeouts: a send runs
 after an editor's change commits, and a slow cache must not hold the editor up.
 """
 
+import http.client
 import json
 import logging
 import urllib.error
@@ -46,7 +47,8 @@ def _request(request: urllib.request.Request, *, where: str) -> None:
             response.read()
     except urllib.error.HTTPError as error:
         raise PurgeFailed(f"{where} answered {error.code} {error.reason}") from error
-    except (urllib.error.URLError, OSError) as error:  # refused, timed out, DNS
+    except (urllib.error.URLError, OSError, http.client.HTTPException) as error:
+        # Refused, timed out, no such host, or not HTTP at all.
         raise PurgeFailed(f"{where} did not answer: {error}") from error
 
 
@@ -76,9 +78,9 @@ class VarnishBackend:
 
     def __init__(self):
         self.urls = list(getattr(settings, "NEWSROOM_VARNISH_URLS", []))
-        if not self.urls:
+        if not self.urls or not all(url.startswith(("http://", "https://")) for url in self.urls):
             raise ImproperlyConfigured(
-                "NEWSROOM_VARNISH_URLS must name at least one Varnish (http://host:port/)."
+                "NEWSROOM_VARNISH_URLS must name at least one Varnish, each as http://host:port/."
             )
 
     def send(self, keys: Sequence[str]) -> None:

@@ -2,6 +2,7 @@
 stay in the outbox (`PurgedKey.sent_at`) until `send_purges` gets them through,
 and the editor's change succeeds either way."""
 
+import http.client
 import json
 import logging
 import urllib.error
@@ -247,6 +248,7 @@ def test_cloudflare_gets_a_purge_by_tag_thirty_tags_at_a_time(settings, requests
         urllib.error.HTTPError("http://10.0.0.5/", 403, "Forbidden", {}, None),
         urllib.error.URLError(ConnectionRefusedError()),
         TimeoutError(),
+        http.client.BadStatusLine("SSH-2.0-OpenSSH_9.2"),
     ],
 )
 def test_a_cache_that_refuses_or_does_not_answer_is_a_failed_purge(settings, monkeypatch, failure):
@@ -268,9 +270,10 @@ def test_the_default_backend_only_logs(settings, caplog):
     assert "purge home feeds" in caplog.text
 
 
-def test_a_backend_missing_its_settings_fails_the_system_check(settings):
+@pytest.mark.parametrize("urls", [[], ["varnish1:6081"]])
+def test_a_backend_missing_its_settings_fails_the_system_check(settings, urls):
     settings.NEWSROOM_PURGE_BACKEND = "varnish"
-    settings.NEWSROOM_VARNISH_URLS = []
+    settings.NEWSROOM_VARNISH_URLS = urls
     errors = [error for error in run_checks() if error.id == "pagecache.E001"]
     assert errors and "NEWSROOM_VARNISH_URLS" in errors[0].msg
 
