@@ -170,7 +170,9 @@ NEWSROOM_PAGE_CACHE_SECONDS = env_int("NEWSROOM_PAGE_CACHE_SECONDS", 600)
 # The clock difference allowed between application servers (seconds; 0 for one server).
 NEWSROOM_PAGE_CACHE_CLOCK_SKEW = env_float("NEWSROOM_PAGE_CACHE_CLOCK_SKEW", 0.0)
 # Cache-Control of public pages: browsers, then shared caches (a proxy or CDN).
-NEWSROOM_CACHE_MAX_AGE = env_int("NEWSROOM_CACHE_MAX_AGE", 60)
+# Browsers ask again every time (a 304 from the cache when nothing changed): a
+# purge reaches shared caches, never a reader's own copy of a withdrawn story.
+NEWSROOM_CACHE_MAX_AGE = env_int("NEWSROOM_CACHE_MAX_AGE", 0)
 NEWSROOM_CACHE_S_MAXAGE = env_int("NEWSROOM_CACHE_S_MAXAGE", 600)
 NEWSROOM_CACHE_STALE_WHILE_REVALIDATE = env_int("NEWSROOM_CACHE_STALE_WHILE_REVALIDATE", 60)
 NEWSROOM_CACHE_STALE_IF_ERROR = env_int("NEWSROOM_CACHE_STALE_IF_ERROR", 86400)

@@ -72,7 +72,7 @@ def _lifetimes(response, now):
     (feeds, sitemaps), and both are capped at the page's `until`."""
     max_age = get_max_age(response)
     if max_age is None:
-        max_age = _config("NEWSROOM_CACHE_MAX_AGE", 60)
+        max_age = _config("NEWSROOM_CACHE_MAX_AGE", 0)
     shared = max(max_age, _config("NEWSROOM_CACHE_S_MAXAGE", 600))
     until = until_of(response)
     if until is not None:
