@@ -15,6 +15,7 @@ raised into the editor's request; `send_purges` (cron) sends what is due again.
 import logging
 import time
 from collections.abc import Iterable, Sequence
+from functools import partial
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
@@ -58,9 +59,20 @@ def send(keys: Sequence[str]) -> bool:
     return True
 
 
-def _after_commit(keys: list[str]) -> None:
-    _mark(keys)
-    send(keys)
+def _flush(connection) -> None:
+    """Mark again and send every key purged on `connection` and not yet sent.
+
+    Each purge of a transaction registers this, and the first to run after the
+    commit sends the keys of all of them, at once: one admin save fires a purge
+    per story, link and byline, and a cache that does not answer must cost it one
+    timeout, not ten. (Keys of a transaction that rolled back go out with the next
+    one's: a purge too many is harmless.)
+    """
+    keys = sorted(getattr(connection, "_newsroom_purges", ()))
+    connection._newsroom_purges = set()
+    if keys:
+        _mark(keys)
+        send(keys)
 
 
 def purge(keys: Iterable[str]) -> frozenset[str]:
@@ -71,8 +83,12 @@ def purge(keys: Iterable[str]) -> frozenset[str]:
         return keys
     ordered = sorted(keys)  # one lock order for every writer
     _mark(ordered)
-    if transaction.get_connection().in_atomic_block:
-        transaction.on_commit(lambda: _after_commit(ordered), robust=True)
+    connection = transaction.get_connection()
+    if connection.in_atomic_block:
+        pending = getattr(connection, "_newsroom_purges", set())
+        pending.update(ordered)
+        connection._newsroom_purges = pending
+        transaction.on_commit(partial(_flush, connection), robust=True)
     else:
         send(ordered)
     logger.debug("purged %s", " ".join(ordered))

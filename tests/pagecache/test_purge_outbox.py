@@ -64,8 +64,19 @@ def editor():
 
 
 @pytest.fixture
-def new_story():
-    """A draft on every kind of list: section, tag, person, organisation, country, author."""
+def new_story(django_capture_on_commit_callbacks):
+    """A draft on every kind of list: section, tag, person, organisation, country, author.
+
+    Its own purges (the new people, tags…) are sent as its transaction would
+    commit, before the test starts counting.
+    """
+    with django_capture_on_commit_callbacks(execute=True):
+        story = _draft_on_every_list()
+    FakeCache.sent.clear()
+    return story
+
+
+def _draft_on_every_list():
     author = make_person("Leila Haddad")
     story = make_article(
         "Second round of talks",
@@ -303,3 +314,27 @@ def test_the_outbox_is_read_only_even_for_a_superuser(client):
 def test_a_journalist_cannot_see_the_outbox(client):
     client.force_login(make_journalist())
     assert client.get("/admin/pagecache/purgedkey/").status_code == 403
+
+
+def test_one_change_is_one_send_however_many_rows_it_touched(
+    new_story, editor, django_capture_on_commit_callbacks
+):
+    """Publishing saves the story, its links and an event, each purging: the cache
+    in front hears about them once, after the commit."""
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.publish(new_story, by=editor)
+        new_story.tags.add("Sahel")
+    assert len(FakeCache.sent) == 1
+    assert "list-tag-" + str(new_story.tags.get(name="Sahel").pk) in FakeCache.sent[0]
+
+
+def test_a_second_change_after_the_first_was_sent_is_sent_too(
+    new_story, editor, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.publish(new_story, by=editor)
+    with django_capture_on_commit_callbacks(execute=True):
+        new_story.headline = "Talks resume in Rabat"
+        new_story.save()
+    assert len(FakeCache.sent) == 2
+    assert f"story-{new_story.pk}" in FakeCache.sent[1]
