@@ -1171,7 +1171,11 @@ def varnish_counters(work):
 def hit_ratio(before, after):
     hits = after["cache_hit"] - before["cache_hit"]
     misses = after["cache_miss"] - before["cache_miss"]
-    return {"hits": hits, "misses": misses, "ratio": hits / (hits + misses) if hits else 0.0}
+    return {
+        "hits": hits,
+        "misses": misses,
+        "ratio": hits / (hits + misses) if hits + misses else 0.0,
+    }
 
 
 @contextmanager
