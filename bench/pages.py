@@ -1264,12 +1264,19 @@ def through_varnish(run, database_url, folder, args):
                 results["rounds"].append(figures)
         results["kb"] = round(len(html) / 1024, 1)
         results["burst"] = publishing_burst(
-            front + home, work, database_url, folder, args, script=script, purging=purging
+            front + home,
+            direct + home,
+            work,
+            database_url,
+            folder,
+            args,
+            script=script,
+            purging=purging,
         )
     return results
 
 
-def publishing_burst(home, work, database_url, folder, args, *, script, purging):
+def publishing_burst(home, direct_home, work, database_url, folder, args, *, script, purging):
     """wrk on the home page through Varnish for `--burst-seconds` while a separate
     process publishes a new story a second; after each publish has committed,
     a separate client must see its headline on the home page through Varnish."""
@@ -1304,7 +1311,7 @@ def publishing_burst(home, work, database_url, folder, args, *, script, purging)
         publisher.stdin.write("go\n")
         publisher.stdin.flush()
         checks = [
-            check_fresh(home, line.removeprefix(PUBLISHED))
+            check_fresh(home, direct_home, line.removeprefix(PUBLISHED))
             for line in publisher.stdout
             if line.startswith(PUBLISHED)
         ]
@@ -1315,8 +1322,12 @@ def publishing_burst(home, work, database_url, folder, args, *, script, purging)
     if publisher.returncode:
         sys.exit("the publisher failed")
     stale = [check for check in checks if not check["fresh"]]
-    for check in stale:
-        progress(f"  STALE after publishing {check['headline']!r}: {check['status']}")
+    for previous, check in zip([None, *checks], checks, strict=False):
+        if not check["fresh"]:
+            # How soon after the previous publish's purge this one committed: a
+            # render that purge started may still have been running.
+            gap = check["committed"] - previous["committed"] if previous else None
+            progress(f"  STALE after publishing ({gap=:.3f} s): {check}")
     return {
         "load": wrk_result(load_output),
         **hit_ratio(before, after),
@@ -1326,18 +1337,32 @@ def publishing_burst(home, work, database_url, folder, args, *, script, purging)
     }
 
 
-def check_fresh(home, line):
+def shows(url, headline):
+    status, headers, body = fetch(url)
+    return status == 200 and headline.encode() in body, headers
+
+
+def check_fresh(home, direct_home, line):
     """The home page through Varnish, fetched once the publish on `line` has
-    committed (and purged): does it show the new headline?"""
-    headline = json.loads(line)["headline"]
-    status, headers, body = fetch(home)
-    fresh = status == 200 and headline.encode() in body
-    return {
-        "headline": headline,
-        "status": status,
+    committed (and purged): does it show the new headline?
+
+    When it does not, says where the old page came from: rendered again by
+    Newsroom now (direct), and through Varnish once more.
+    """
+    published = json.loads(line)
+    headline = published["headline"]
+    fresh, headers = shows(home, headline)
+    check = {
+        **published,
         "fresh": fresh,
         "hit": headers.get("X-Cache") == "hit",
+        "x_varnish": headers.get("X-Varnish"),
+        "age": headers.get("Age"),
     }
+    if not fresh:
+        check["rendered_now_shows_it"] = shows(direct_home, headline)[0]
+        check["varnish_again_shows_it"] = shows(home, headline)[0]
+    return check
 
 
 def publish_stories(args):
@@ -1361,6 +1386,7 @@ def publish_stories(args):
     count = int(args.burst_seconds / PUBLISH_EVERY)
     for number in range(1, count + 1):
         headline = f"Burst story {number} of {count}"
+        began = time.time()
         draft = Article.objects.create(
             headline=headline,
             standfirst="Published by the bench while readers load the home page.",
@@ -1370,7 +1396,8 @@ def publish_stories(args):
         )
         # Returns once committed, the purge sent to Varnish (after commit).
         workflow.publish(draft, by=editor)
-        print(PUBLISHED + json.dumps({"headline": headline}), flush=True)
+        done = {"headline": headline, "began": began, "committed": time.time()}
+        print(PUBLISHED + json.dumps(done), flush=True)
         # On the beat: a slow publish shortens the wait, it does not shift the rest.
         time.sleep(max(0.0, started + number * PUBLISH_EVERY - time.monotonic()))
 
