@@ -6,6 +6,7 @@ Run on demand (not part of the test suite):
     .venv/bin/python bench/pages.py --compare 2000,20000
     .venv/bin/python bench/pages.py --stories 2000 --load --duration 10s
     .venv/bin/python bench/pages.py --stories 2000 --against-wagtail --rounds 2
+    .venv/bin/python bench/pages.py --stories 2000 --through varnish --rounds 3
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/pages.py
 
 Each size gets a throwaway database: a SQLite file in a temporary folder, or,
@@ -37,6 +38,18 @@ same gunicorn settings and runs the same wrk load on the article, home and tag
 pages, alternating Newsroom and Wagtail for `--rounds` rounds; it prints req/s
 and the Newsroom/Wagtail ratio. The machine is shared: quote ratios, not
 absolute figures. Wagtail lives only in the anchor's own virtualenv.
+
+`--through varnish` serves the site as `--load` does but with Varnish caching
+(the page cache off, purges sent to Varnish): varnishd on loopback with the
+shipped deploy/varnish/newsroom.vcl and a backends.vcl written for the bench's
+gunicorn, and nginx serving the article's rendered bytes from disk (the anchor's
+configuration). wrk without keep-alive on the article through Varnish, from
+nginx and rendered by gunicorn, in turn for `--rounds` rounds: req/s and the
+Varnish/nginx ratio. Then the burst: wrk on the home page through Varnish for
+`--burst-seconds` while another process publishes a new story a second through
+`articles.workflow.publish`; the hit ratio from varnishstat over the burst, and
+whether the home page fetched through Varnish after each publish shows the new
+headline. nginx and Varnish come from apt-get if missing.
 """
 
 import argparse
@@ -50,6 +63,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
@@ -768,16 +782,27 @@ end
 """
 
 
-def ensure_wrk():
-    if shutil.which("wrk"):
+def program(name):
+    """The path of `name`, also where root's programs live when /usr/sbin is not on PATH."""
+    return shutil.which(name) or shutil.which(name, path="/usr/sbin:/sbin")
+
+
+def ensure_installed(name, *packages):
+    """apt-get install `packages` (default: `name`) when the program `name` is missing."""
+    if program(name):
         return
-    progress("wrk is missing: apt-get install wrk")
+    packages = packages or (name,)
+    progress(f"{name} is missing: apt-get install {' '.join(packages)}")
     subprocess.run(["apt-get", "update", "-qq"], check=True)
     subprocess.run(
-        ["apt-get", "install", "-y", "-qq", "wrk"],
+        ["apt-get", "install", "-y", "-qq", *packages],
         check=True,
         env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
     )
+
+
+def ensure_wrk():
+    ensure_installed("wrk")
 
 
 def gunicorn_path():
@@ -856,8 +881,8 @@ def gunicorn(command, *, cwd, env, log):
         server.wait(timeout=30)
 
 
-def newsroom_server(database_url, folder):
-    env = site_environment(database_url, folder)
+def newsroom_server(database_url, folder, **overrides):
+    env = {**site_environment(database_url, folder), **overrides}
     extra = gunicorn_path()
     if extra:
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [extra, env.get("PYTHONPATH")]))
@@ -879,11 +904,22 @@ def drain(url):
         response.read()
 
 
-def wrk(url, *, duration, warmup, script, close=False):
-    """req/s, p50 and p99 (ms) of `wrk -t2 -c16` on `url`, after a warm-up run."""
+def wrk_command(*, close):
     headers = ["-H", "Connection: close"] if close else []
     # wrk's default 2 s timeout would drop, not count, a slow page's responses.
-    base = ["wrk", f"-t{WRK_THREADS}", f"-c{WRK_CONNECTIONS}", "--timeout", "30s", *headers]
+    return ["wrk", f"-t{WRK_THREADS}", f"-c{WRK_CONNECTIONS}", "--timeout", "30s", *headers]
+
+
+def wrk_result(output):
+    """The figures our report script printed: rps, p50_ms, p99_ms, errors."""
+    line = next(line for line in output.splitlines() if line.startswith("RESULT"))
+    values = dict(pair.split("=") for pair in line.split()[1:])
+    return {key: float(value) for key, value in values.items()}
+
+
+def wrk(url, *, duration, warmup, script, close=False):
+    """req/s, p50 and p99 (ms) of `wrk -t2 -c16` on `url`, after a warm-up run."""
+    base = wrk_command(close=close)
     subprocess.run([*base, f"-d{warmup}", url], check=True, stdout=subprocess.DEVNULL)
     drain(url)
     done = subprocess.run(
@@ -893,9 +929,7 @@ def wrk(url, *, duration, warmup, script, close=False):
         text=True,
     )
     drain(url)
-    line = next(line for line in done.stdout.splitlines() if line.startswith("RESULT"))
-    values = dict(pair.split("=") for pair in line.split()[1:])
-    return {key: float(value) for key, value in values.items()}
+    return wrk_result(done.stdout)
 
 
 def measure_under_load(run, database_url, folder, args):
@@ -983,6 +1017,389 @@ def against_wagtail(run, database_url, folder, args):
                     results[page][side].append(result)
                     progress(f"  {page} round {round_} {side}: {result['rps']} req/s")
     return results
+
+
+# --- Through a cache in front (--through varnish) -------------------------------------
+
+VARNISH_DEPLOY = ROOT / "deploy" / "varnish"
+VARNISH_STORAGE = "malloc,256m"
+NGINX_WORKERS = WORKERS
+# The seconds between two publishes in the burst, and how the publisher says
+# one has committed (on stdout, where nothing else should be, but may).
+PUBLISH_EVERY = 1.0
+PUBLISHED = "PUBLISHED "
+
+# The shipped backends.vcl's shape (health probe, round-robin director) with one
+# server, the bench's gunicorn: what Varnish does in production, on loopback.
+BACKENDS_VCL = """\
+# Written by bench/pages.py: the bench's gunicorn, in the shape of
+# deploy/varnish/backends.vcl.
+
+import directors;
+
+probe newsroom_up {{
+    .url = "/robots.txt";
+    .interval = 5s;
+    .timeout = 2s;
+    .window = 5;
+    .threshold = 3;
+}}
+
+backend app1 {{
+    .host = "127.0.0.1";
+    .port = "{port}";
+    .probe = newsroom_up;
+}}
+
+sub vcl_init {{
+    new newsroom = directors.round_robin();
+    newsroom.add_backend(app1);
+}}
+
+sub vcl_recv {{
+    set req.backend_hint = newsroom.backend();
+}}
+"""
+
+# The anchor's nginx (../shared/anchors/wagtail/bench.sh), without keep-alive.
+NGINX_CONF = """\
+worker_processes {workers};
+daemon off;
+pid {here}/nginx.pid;
+error_log {here}/error.log warn;
+events {{ worker_connections 1024; }}
+http {{
+    types {{ text/html html; }}
+    default_type application/octet-stream;
+    access_log off;
+    sendfile on;
+    tcp_nopush on;
+    client_body_temp_path {here}/body;
+    proxy_temp_path {here}/proxy;
+    fastcgi_temp_path {here}/fastcgi;
+    uwsgi_temp_path {here}/uwsgi;
+    scgi_temp_path {here}/scgi;
+    # one connection per request, as wrk asks with Connection: close
+    server {{ listen 127.0.0.1:{port}; root {here}/www; keepalive_timeout 0; }}
+}}
+"""
+
+
+def write_vcl(folder, port):
+    """The shipped newsroom.vcl, unchanged, beside a backends.vcl for a gunicorn
+    on `port`, in `folder`; returns the backends.vcl.
+
+    A copy, not vcl_path: `varnishd -C` finds an include next to the including
+    file before it looks on vcl_path, and would compile the shipped backends.
+    """
+    folder = Path(folder)
+    shutil.copyfile(VARNISH_DEPLOY / "newsroom.vcl", folder / "newsroom.vcl")
+    path = folder / "backends.vcl"
+    path.write_text(BACKENDS_VCL.format(port=port))
+    return path
+
+
+def varnishd_command(folder, *extra):
+    """varnishd with the VCL that `write_vcl` put in `folder`, its state in `folder`/work."""
+    return [
+        program("varnishd") or "varnishd",
+        *extra,
+        # No privilege separation: the jail's user could not read a private folder.
+        "-j",
+        "none",
+        "-f",
+        str(Path(folder) / "newsroom.vcl"),
+        "-n",
+        str(Path(folder) / "work"),
+        "-p",
+        f"vcl_path={folder}",
+    ]
+
+
+def compile_vcl(folder):
+    """Compile newsroom.vcl with the backends.vcl in `folder` (varnishd -C); the
+    compiler's message on failure, None when it compiles."""
+    done = subprocess.run(varnishd_command(folder, "-C"), capture_output=True, text=True)
+    return None if done.returncode == 0 else done.stderr.strip()
+
+
+@contextmanager
+def varnishd(folder, *, port, backend_port):
+    """varnishd on 127.0.0.1:`port` in front of the gunicorn on `backend_port`;
+    yields its work folder (for varnishstat) once it answers through the backend."""
+    folder = Path(folder)
+    folder.mkdir(exist_ok=True)
+    write_vcl(folder, backend_port)
+    if problem := compile_vcl(folder):
+        raise RuntimeError(f"newsroom.vcl does not compile with the bench's backend:\n{problem}")
+    command = varnishd_command(
+        folder,
+        "-F",
+        "-a",
+        f"127.0.0.1:{port}",
+        "-T",
+        "none",
+        "-s",
+        VARNISH_STORAGE,
+    )
+    with open(folder / "varnishd.log", "w") as log:
+        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        # 503 until the health probe has seen the backend answer.
+        wait_for(f"http://127.0.0.1:{port}/robots.txt")
+        yield folder / "work"
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def varnish_counters(work):
+    """MAIN.cache_hit and MAIN.cache_miss of the varnishd whose state is in `work`."""
+    done = subprocess.run(
+        ["varnishstat", "-n", str(work), "-1", "-f", "MAIN.cache_hit", "-f", "MAIN.cache_miss"],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    counters = {}
+    for line in done.stdout.splitlines():
+        name, value, *_ = line.split()
+        counters[name.removeprefix("MAIN.")] = int(value)
+    return counters
+
+
+def hit_ratio(before, after):
+    hits = after["cache_hit"] - before["cache_hit"]
+    misses = after["cache_miss"] - before["cache_miss"]
+    return {
+        "hits": hits,
+        "misses": misses,
+        "ratio": hits / (hits + misses) if hits + misses else 0.0,
+    }
+
+
+@contextmanager
+def nginx_serving(html):
+    """nginx (the anchor's configuration) serving `html` as /article.html; yields its URL.
+
+    Its own folder, readable by everyone: nginx's workers drop root's rights,
+    and the bench's folder is private.
+    """
+    here = Path(tempfile.mkdtemp(prefix="newsroom-bench-nginx-"))
+    here.chmod(0o755)
+    (here / "www").mkdir(mode=0o755)
+    (here / "www" / "article.html").write_bytes(html)
+    port = free_port()
+    (here / "nginx.conf").write_text(NGINX_CONF.format(workers=NGINX_WORKERS, here=here, port=port))
+    nginx = program("nginx") or "nginx"
+    command = [
+        nginx,
+        "-c",
+        str(here / "nginx.conf"),
+        "-p",
+        f"{here}/",
+        "-e",
+        str(here / "error.log"),
+    ]
+    server = subprocess.Popen(command)
+    url = f"http://127.0.0.1:{port}/article.html"
+    try:
+        wait_for(url)
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        shutil.rmtree(here, ignore_errors=True)
+
+
+def fetch(url):
+    """One anonymous GET without keep-alive: (status, headers, body bytes)."""
+    request = urllib.request.Request(url, headers={"Connection": "close"})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, response.headers, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers, error.read()
+
+
+def purging_environment(varnish_port):
+    """Varnish is what caches: the page cache off, every purge sent to it."""
+    return {
+        "NEWSROOM_PAGE_CACHE": "0",
+        "NEWSROOM_PURGE_BACKEND": "varnish",
+        "NEWSROOM_VARNISH_URLS": f"http://127.0.0.1:{varnish_port}/",
+    }
+
+
+def through_varnish(run, database_url, folder, args):
+    """The cached article through Varnish against nginx serving its bytes, in turn
+    for `--rounds` rounds (and rendered, for reference), then the publishing burst."""
+    script = write_report_script(folder)
+    varnish_port = free_port()
+    purging = purging_environment(varnish_port)
+    article, home = run["pages"]["article"]["url"], run["pages"]["home"]["url"]
+    results = {"rounds": []}
+    with (
+        newsroom_server(database_url, folder, **purging) as direct,
+        varnishd(
+            Path(folder) / "varnish", port=varnish_port, backend_port=urlsplit(direct).port
+        ) as work,
+    ):
+        front = f"http://127.0.0.1:{varnish_port}"
+        status, _, html = fetch(direct + article)
+        assert status == 200, (article, status)
+        with nginx_serving(html) as static:
+            urls = {"varnish": front + article, "nginx": static, "rendered": direct + article}
+            for round_ in range(1, args.rounds + 1):
+                figures = {}
+                for side, url in urls.items():
+                    figures[side] = wrk(
+                        url,
+                        duration=args.duration,
+                        warmup=args.wrk_warmup,
+                        script=script,
+                        close=True,
+                    )
+                    progress(f"  article round {round_} {side}: {figures[side]['rps']} req/s")
+                results["rounds"].append(figures)
+        results["kb"] = round(len(html) / 1024, 1)
+        results["burst"] = publishing_burst(
+            front + home,
+            direct + home,
+            work,
+            database_url,
+            folder,
+            args,
+            script=script,
+            purging=purging,
+        )
+    return results
+
+
+def publishing_burst(home, direct_home, work, database_url, folder, args, *, script, purging):
+    """wrk on the home page through Varnish for `--burst-seconds` while a separate
+    process publishes a new story a second; after each publish has committed,
+    a separate client must see its headline on the home page through Varnish."""
+    publisher = subprocess.Popen(
+        [sys.executable, __file__, "--publisher", "--burst-seconds", str(args.burst_seconds)],
+        env={
+            **site_environment(database_url, folder),
+            **purging,
+            # Nobody to tell; the console backend would write to our stdout.
+            "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
+        },
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert publisher.stdout.readline().strip() == "READY", "the publisher did not start"
+        assert fetch(home)[0] == 200
+        before = varnish_counters(work)
+        load = subprocess.Popen(
+            [
+                *wrk_command(close=True),
+                f"-d{args.burst_seconds}s",
+                "--latency",
+                "-s",
+                str(script),
+                home,
+            ],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        publisher.stdin.write("go\n")
+        publisher.stdin.flush()
+        checks = [
+            check_fresh(home, direct_home, line.removeprefix(PUBLISHED))
+            for line in publisher.stdout
+            if line.startswith(PUBLISHED)
+        ]
+        load_output, _ = load.communicate()
+        after = varnish_counters(work)
+    finally:
+        publisher.wait(timeout=60)
+    if publisher.returncode:
+        sys.exit("the publisher failed")
+    stale = [check for check in checks if not check["fresh"]]
+    for previous, check in zip([None, *checks], checks, strict=False):
+        if not check["fresh"]:
+            # How soon after the previous publish's purge this one committed: a
+            # render that purge started may still have been running.
+            gap = check["committed"] - previous["committed"] if previous else None
+            progress(f"  STALE after publishing ({gap=:.3f} s): {check}")
+    return {
+        "load": wrk_result(load_output),
+        **hit_ratio(before, after),
+        "published": len(checks),
+        "stale": len(stale),
+        "check_hits": sum(check["hit"] for check in checks),
+    }
+
+
+def shows(url, headline):
+    status, headers, body = fetch(url)
+    return status == 200 and headline.encode() in body, headers
+
+
+def check_fresh(home, direct_home, line):
+    """The home page through Varnish, fetched once the publish on `line` has
+    committed (and purged): does it show the new headline?
+
+    When it does not, says where the old page came from: rendered again by
+    Newsroom now (direct), and through Varnish once more.
+    """
+    published = json.loads(line)
+    headline = published["headline"]
+    fresh, headers = shows(home, headline)
+    check = {
+        **published,
+        "fresh": fresh,
+        "hit": headers.get("X-Cache") == "hit",
+        "x_varnish": headers.get("X-Varnish"),
+        "age": headers.get("Age"),
+    }
+    if not fresh:
+        check["rendered_now_shows_it"] = shows(direct_home, headline)[0]
+        check["varnish_again_shows_it"] = shows(home, headline)[0]
+    return check
+
+
+def publish_stories(args):
+    """Publish a new story a second, through the workflow, for `--burst-seconds`:
+    prints READY, waits for a line on stdin, then one JSON line per committed publish."""
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.contrib.auth.models import Group, User
+
+    from articles import workflow
+    from articles.models import Article, Section, Status
+
+    editor, _ = User.objects.get_or_create(username="bench-editor", defaults={"is_staff": True})
+    editor.groups.add(Group.objects.get(name="Editors"))
+    section = Section.objects.order_by("pk").first()
+    print("READY", flush=True)
+    sys.stdin.readline()
+    started = time.monotonic()
+    count = int(args.burst_seconds / PUBLISH_EVERY)
+    for number in range(1, count + 1):
+        headline = f"Burst story {number} of {count}"
+        began = time.time()
+        draft = Article.objects.create(
+            headline=headline,
+            standfirst="Published by the bench while readers load the home page.",
+            body="<p>One paragraph.</p>",
+            section=section,
+            status=Status.DRAFT,
+        )
+        # Returns once committed, the purge sent to Varnish (after commit).
+        workflow.publish(draft, by=editor)
+        done = {"headline": headline, "began": began, "committed": time.time()}
+        print(PUBLISHED + json.dumps(done), flush=True)
+        # On the beat: a slow publish shortens the wait, it does not shift the rest.
+        time.sleep(max(0.0, started + number * PUBLISH_EVERY - time.monotonic()))
 
 
 # --- Printing -------------------------------------------------------------------------
@@ -1085,10 +1502,57 @@ def print_against_wagtail(results, args):
     )
 
 
+def print_through_varnish(results, args):
+    print(
+        f"The article ({results['kb']} KB), cached by Varnish ({VARNISH_STORAGE}) against "
+        f"nginx serving the same bytes from disk ({NGINX_WORKERS} workers), and rendered by "
+        f"gunicorn ({WORKERS} sync workers); wrk -t{WRK_THREADS} -c{WRK_CONNECTIONS} "
+        f"-d{args.duration} -H 'Connection: close', in turn:\n"
+    )
+    sides = ("varnish", "nginx", "rendered")
+    rows = []
+    for round_, figures in enumerate(results["rounds"], 1):
+        varnish, nginx, rendered = (figures[side] for side in sides)
+        rows.append(
+            [
+                round_,
+                varnish["rps"],
+                nginx["rps"],
+                f"{varnish['rps'] / nginx['rps']:.0%}",
+                rendered["rps"],
+                int(sum(figures[side]["errors"] for side in sides)),
+            ]
+        )
+    medians = {
+        side: round(statistics.median(figures[side]["rps"] for figures in results["rounds"]), 1)
+        for side in sides
+    }
+    ratio = medians["varnish"] / medians["nginx"]
+    rows.append(
+        ["median", *(medians[side] for side in sides[:2]), f"{ratio:.0%}", medians["rendered"], ""]
+    )
+    table(
+        ["round", "Varnish req/s", "nginx req/s", "Varnish/nginx", "rendered req/s", "errors"],
+        rows,
+    )
+    burst = results["burst"]
+    print(
+        f"Burst: wrk on the home page through Varnish for {args.burst_seconds} s "
+        f"({burst['load']['rps']} req/s, p99 {burst['load']['p99_ms']} ms, "
+        f"{int(burst['load']['errors'])} errors) while {burst['published']} stories were "
+        f"published, one a second:\n"
+        f"  hit ratio {burst['ratio']:.2%} ({burst['hits']:,} hits, {burst['misses']:,} misses; "
+        f"acceptance >= 95%)\n"
+        f"  stale home pages after a publish: {burst['stale']} of {burst['published']} "
+        f"(acceptance: none; {burst['check_hits']} of the checks were hits of a fresh copy)\n"
+        f"  Varnish/nginx on the article: {ratio:.0%} (acceptance >= 50%)\n"
+    )
+
+
 # --- Main ---------------------------------------------------------------------------------
 
 
-def arguments():
+def arguments(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
         "--stories", type=int, default=2000, help="generated stories (default 2000)"
@@ -1116,7 +1580,10 @@ def arguments():
         help="same wrk load on the Wagtail anchor: article, home, tag",
     )
     parser.add_argument(
-        "--rounds", type=int, default=2, help="alternations per page against Wagtail"
+        "--rounds",
+        type=int,
+        default=2,
+        help="alternations per page against Wagtail, or of the sides --through compares",
     )
     parser.add_argument("--wagtail-anchor", default=str(DEFAULT_ANCHOR), help="the anchor's folder")
     parser.add_argument(
@@ -1127,17 +1594,32 @@ def arguments():
         action="store_true",
         help="serve anonymous pages from the embedded page cache (production's default)",
     )
+    parser.add_argument(
+        "--through",
+        choices=["varnish"],
+        help="the cached article through Varnish against nginx, then a publishing burst",
+    )
+    parser.add_argument(
+        "--burst-seconds",
+        type=int,
+        default=60,
+        help="--through: seconds of load on the home page, one publish a second (default 60)",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
-    return parser.parse_args()
+    parser.add_argument("--publisher", action="store_true", help=argparse.SUPPRESS)
+    return parser.parse_args(argv)
 
 
 def main(args):
     sizes = [int(size) for size in args.compare.split(",")] if args.compare else [args.stories]
-    if args.against_wagtail and args.compare:
-        sys.exit("--against-wagtail takes one size (--stories)")
-    if args.load or args.against_wagtail:
+    if (args.against_wagtail or args.through) and args.compare:
+        sys.exit("--against-wagtail and --through take one size (--stories)")
+    if args.load or args.against_wagtail or args.through:
         ensure_wrk()
+    if args.through == "varnish":
+        ensure_installed("nginx")
+        ensure_installed("varnishd", "varnish", "varnish-modules")
     os.environ["NEWSROOM_PAGE_CACHE"] = "1" if args.page_cache else "0"
     folder = tempfile.mkdtemp(prefix="newsroom-bench-")
     try:
@@ -1150,13 +1632,17 @@ def main(args):
                 run = run_child(stories, database_url, folder, args)
                 if args.load:
                     measure_under_load(run, database_url, folder, args)
-                versus = None
+                versus = cached = None
                 if args.against_wagtail:
                     versus = against_wagtail(run, database_url, folder, args)
+                if args.through == "varnish":
+                    cached = through_varnish(run, database_url, folder, args)
             runs.append(run)
             print_run(run)
             if versus:
                 print_against_wagtail(versus, args)
+            if cached:
+                print_through_varnish(cached, args)
         if len(runs) == 2:
             print_comparison(*runs)
     finally:
@@ -1170,5 +1656,7 @@ if __name__ == "__main__":
     options = arguments()
     if options.child:
         child(options)
+    elif options.publisher:
+        publish_stories(options)
     else:
         main(options)

@@ -36,3 +36,53 @@ def test_bench_builds_the_seed_story_and_twenty_stories_of_the_anchors_shape(see
 def test_every_page_the_bench_measures_answers(bench, seed_story, client):
     for name, url in bench.page_urls(seed_story).items():
         assert client.get(url).status_code == 200, name
+
+
+# --- `--through varnish`: only what runs without a load (no timings here) ----------
+
+
+@pytest.fixture
+def varnish_compiler(bench):
+    """varnishd and the xkey vmod newsroom.vcl imports (Debian's varnish-modules)."""
+    xkey = [*Path("/usr/lib").glob("*/varnish/vmods/libvmod_xkey.so")]
+    xkey += [*Path("/usr/lib/varnish/vmods").glob("libvmod_xkey.so")]
+    if not (bench.program("varnishd") and xkey):
+        pytest.skip("Varnish with xkey is not installed (apt-get install varnish varnish-modules)")
+
+
+def test_bench_takes_through_varnish_with_a_burst_of_sixty_seconds_by_default(bench):
+    args = bench.arguments(["--through", "varnish"])
+    assert (args.through, args.burst_seconds) == ("varnish", 60)
+    assert bench.arguments(["--through", "varnish", "--burst-seconds", "5"]).burst_seconds == 5
+
+
+def test_bench_refuses_a_cache_it_does_not_know(bench):
+    with pytest.raises(SystemExit):
+        bench.arguments(["--through", "squid"])
+
+
+def test_bench_points_the_generated_backend_at_its_gunicorn(bench, tmp_path):
+    backends = bench.write_vcl(tmp_path, 18123).read_text()
+    assert '.host = "127.0.0.1";' in backends
+    assert '.port = "18123";' in backends
+    # The shipped VCL, unchanged, beside it.
+    shipped = bench.VARNISH_DEPLOY / "newsroom.vcl"
+    assert (tmp_path / "newsroom.vcl").read_text() == shipped.read_text()
+
+
+def test_shipped_vcl_compiles_with_the_benchs_backend(bench, varnish_compiler, tmp_path):
+    bench.write_vcl(tmp_path, 18123)
+    assert bench.compile_vcl(tmp_path) is None
+
+
+def test_a_broken_backend_fails_the_compile_so_the_benchs_own_is_the_one_used(
+    bench, varnish_compiler, tmp_path
+):
+    bench.write_vcl(tmp_path, 18123).write_text("backend app1 { .host = ; }\n")
+    assert "backends.vcl" in bench.compile_vcl(tmp_path)
+
+
+def test_hit_ratio_counts_only_what_happened_between_the_two_readings(bench):
+    before = {"cache_hit": 100, "cache_miss": 10}
+    after = {"cache_hit": 1_090, "cache_miss": 20}
+    assert bench.hit_ratio(before, after) == {"hits": 990, "misses": 10, "ratio": 0.99}
