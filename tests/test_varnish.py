@@ -11,6 +11,7 @@ import os
 import shutil
 import socket
 import subprocess
+import threading
 import time
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -224,3 +225,31 @@ def test_the_admin_and_share_links_are_passed_to_newsroom(varnish):
 
 def test_a_purge_names_its_keys(varnish):
     assert request(varnish, "/", method="PURGE").status == 400
+
+
+def test_a_page_rendered_while_a_story_was_published_is_not_kept(
+    varnish, story, news, editor, monkeypatch
+):
+    """The publish's purge reaches Varnish while the page that read the stories
+    before it is still on its way: Varnish must not keep that page."""
+    from articles.views import HomeView
+
+    read_the_stories, published = threading.Event(), threading.Event()
+    original = HomeView.get_context_data
+
+    def held_after_reading(self, **kwargs):
+        context = original(self, **kwargs)
+        read_the_stories.set()
+        published.wait(10)
+        return context
+
+    draft = make_article("Second round of talks", status=Status.DRAFT, section=news)
+    monkeypatch.setattr(HomeView, "get_context_data", held_after_reading)
+    fetch = threading.Thread(target=request, args=(varnish, "/"))
+    fetch.start()
+    assert read_the_stories.wait(10)
+    workflow.publish(draft, by=editor)
+    published.set()
+    fetch.join(10)
+    monkeypatch.setattr(HomeView, "get_context_data", original)
+    assert "Second round of talks" in request(varnish, "/").text

@@ -60,11 +60,20 @@ def _cache_key(request) -> str:
     return "pagecache:" + hashlib.blake2b(url.encode(), digest_size=16).hexdigest()
 
 
+def _unpurged_since(keys, started: datetime) -> bool:
+    """No key of `keys` purged since `started` (less the clock skew allowed between
+    application servers)."""
+    since = started - timedelta(seconds=_config("NEWSROOM_PAGE_CACHE_CLOCK_SKEW", 0))
+    return not PurgedKey.objects.filter(key__in=keys, purged_at__gte=since).exists()
+
+
 def _is_fresh(entry: Entry) -> bool:
-    """No key of `entry` purged since its render began (less the clock skew allowed
-    between application servers)."""
-    since = entry.started - timedelta(seconds=_config("NEWSROOM_PAGE_CACHE_CLOCK_SKEW", 0))
-    return not PurgedKey.objects.filter(key__in=entry.keys, purged_at__gte=since).exists()
+    """No key of `entry` purged since its render began."""
+    return _unpurged_since(entry.keys, entry.started)
+
+
+def _has_cache_in_front() -> bool:
+    return _config("NEWSROOM_PURGE_BACKEND", "log") not in ("", "log")
 
 
 def _lifetimes(response, now):
@@ -170,6 +179,12 @@ class PageCacheMiddleware:
         if response.streaming or "private" in response.get("Cache-Control", ""):
             return response
 
+        if _has_cache_in_front() and not _unpurged_since(keys, now):
+            # Rendered from data a change replaced while it rendered: the change's
+            # purge reached the cache in front before this page did, so no shared
+            # cache may keep it (the next request renders it afresh).
+            patch_cache_control(response, no_store=True)
+            return response
         # A view's own validator (feeds, sitemaps) is kept: it answers 304 cheaper.
         if not response.has_header("ETag"):
             response["ETag"] = _etag(response.content)
