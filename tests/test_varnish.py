@@ -67,15 +67,10 @@ def _wait_for(port: int, process: subprocess.Popen, seconds: float = 30) -> None
     raise RuntimeError(f"varnishd did not listen on {port} within {seconds} s")
 
 
-@pytest.fixture(scope="module")
-def varnish(varnishd_ready, live_server, tmp_path_factory):
-    """varnishd on a loopback port, fetching from the live server: the shipped
-    newsroom.vcl, with a backends.vcl of our own found first on vcl_path."""
-    backend_port = urlsplit(live_server.url).port
-    here = tmp_path_factory.mktemp("varnish")
-    (here / "backends.vcl").write_text(
-        f'backend default {{ .host = "127.0.0.1"; .port = "{backend_port}"; }}\n'
-    )
+def _run_varnishd(here: Path, backends_vcl: str):
+    """varnishd on a free loopback port with the shipped newsroom.vcl and our own
+    backends.vcl, found first on vcl_path; yields the port."""
+    (here / "backends.vcl").write_text(backends_vcl)
     port = _free_port()
     process = subprocess.Popen(
         [
@@ -108,6 +103,44 @@ def varnish(varnishd_ready, live_server, tmp_path_factory):
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def varnish(varnishd_ready, live_server, tmp_path_factory):
+    """varnishd fetching from the live server."""
+    backend_port = urlsplit(live_server.url).port
+    yield from _run_varnishd(
+        tmp_path_factory.mktemp("varnish"),
+        f'backend default {{ .host = "127.0.0.1"; .port = "{backend_port}"; }}\n',
+    )
+
+
+@pytest.fixture(scope="module")
+def second_server(live_server):
+    """A second application server on the same database, as behind a load balancer."""
+    from pytest_django.live_server_helper import LiveServer
+
+    server = LiveServer("127.0.0.1:0")
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def varnish_before_two(varnishd_ready, live_server, second_server, tmp_path_factory):
+    """varnishd fetching from both servers in turn (the shipped backends.vcl's shape)."""
+    ports = [urlsplit(server.url).port for server in (live_server, second_server)]
+    backends = "".join(
+        f'backend app{n} {{ .host = "127.0.0.1"; .port = "{port}"; }}\n'
+        for n, port in enumerate(ports, 1)
+    )
+    yield from _run_varnishd(
+        tmp_path_factory.mktemp("varnish-two"),
+        "import directors;\n"
+        + backends
+        + "sub vcl_init { new app = directors.round_robin();"
+        + " app.add_backend(app1); app.add_backend(app2); }\n"
+        + "sub vcl_recv { set req.backend_hint = app.backend(); }\n",
+    )
 
 
 @pytest.fixture(autouse=True)
@@ -253,3 +286,22 @@ def test_a_page_rendered_while_a_story_was_published_is_not_kept(
     fetch.join(10)
     monkeypatch.setattr(HomeView, "get_context_data", original)
     assert "Second round of talks" in request(varnish, "/").text
+
+
+def test_two_application_servers_behind_one_varnish_show_a_publish_at_once(
+    varnish, varnish_before_two, settings, story, news, editor
+):
+    settings.NEWSROOM_VARNISH_URLS = [
+        f"http://127.0.0.1:{varnish}/",
+        f"http://127.0.0.1:{varnish_before_two}/",
+    ]
+    request(varnish_before_two, "/", method="PURGE", headers={"xkey-purge": "furniture"})
+    request(varnish_before_two, "/")
+    assert request(varnish_before_two, "/").is_hit
+    draft = make_article("Second round of talks", status=Status.DRAFT, section=news)
+    workflow.publish(draft, by=editor)
+    assert "Second round of talks" in request(varnish_before_two, "/").text
+    # Signed in, each request is passed to the next server in turn: both agree.
+    signed_in = {"Cookie": "sessionid=whoever"}
+    for _ in range(2):
+        assert "Second round of talks" in request(varnish_before_two, "/", headers=signed_in).text
