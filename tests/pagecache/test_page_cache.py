@@ -2,6 +2,7 @@
 through the newsroom's doors shows on the next request."""
 
 from datetime import timedelta
+from io import StringIO
 
 import pytest
 from django.db import connection
@@ -177,3 +178,19 @@ def test_a_page_that_hands_out_a_csrf_token_is_never_stored(rf, settings):
     second = middleware(rf.get("/form/"))
     assert "X-Page-Cache" not in second
     assert "no-store" in first["Cache-Control"]
+
+
+def test_purging_every_page_after_a_deploy_makes_the_next_reader_get_a_fresh_render(client, story):
+    from django.core.management import call_command
+
+    client.get(story.get_absolute_url())
+    assert client.get(story.get_absolute_url())["X-Page-Cache"] == "hit"
+    call_command("purge_pages", "--all", stdout=StringIO())
+    assert client.get(story.get_absolute_url())["X-Page-Cache"] == "miss"
+
+
+def test_purge_pages_without_keys_says_what_it_needs():
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError, match="Name the keys"):
+        call_command("purge_pages")
