@@ -20,7 +20,7 @@ import pytest
 
 from articles import workflow
 from articles.models import Status
-from tests.factories import make_article, make_editor, make_section
+from tests.factories import make_article, make_section
 
 VARNISHD = shutil.which("varnishd") or "/usr/sbin/varnishd"
 XKEY_VMOD = "libvmod_xkey.so"
@@ -179,11 +179,6 @@ def request(port, path, *, method="GET", headers=None) -> Answer:
 @pytest.fixture
 def news():
     return make_section("News")
-
-
-@pytest.fixture
-def editor():
-    return make_editor()
 
 
 @pytest.fixture

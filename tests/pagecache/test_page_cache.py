@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from articles import workflow
 from articles.models import Status
-from tests.factories import make_article, make_editor, make_person, make_section
+from tests.factories import make_article, make_person, make_section
 
 pytestmark = pytest.mark.django_db
 
@@ -24,11 +24,6 @@ def page_cache_on(settings):
 @pytest.fixture
 def news():
     return make_section("News")
-
-
-@pytest.fixture
-def editor():
-    return make_editor()
 
 
 @pytest.fixture

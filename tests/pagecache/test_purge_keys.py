@@ -13,7 +13,6 @@ from articles.models import Status
 from people.models import Country
 from tests.factories import (
     make_article,
-    make_editor,
     make_organisation,
     make_person,
     make_section,
@@ -33,11 +32,6 @@ class RecordingCache:
 def cache_in_front(settings):
     settings.NEWSROOM_PURGE_BACKEND = "tests.pagecache.test_purge_keys.RecordingCache"
     RecordingCache.sent = []
-
-
-@pytest.fixture
-def editor():
-    return make_editor()
 
 
 @pytest.fixture

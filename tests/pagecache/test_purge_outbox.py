@@ -21,7 +21,6 @@ from newsroom.pagecache.purge import purge
 from people.models import Country
 from tests.factories import (
     make_article,
-    make_editor,
     make_journalist,
     make_organisation,
     make_person,
@@ -56,11 +55,6 @@ def fake_cache(settings):
 
 def sent_keys():
     return {key for send in FakeCache.sent for key in send}
-
-
-@pytest.fixture
-def editor():
-    return make_editor()
 
 
 @pytest.fixture
