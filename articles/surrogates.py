@@ -162,15 +162,16 @@ def _story_saved(sender, instance, raw=False, **kwargs):
         story_changed(instance)
 
 
-def _story_part_saved(sender, instance, raw=False, **kwargs):
-    """A byline or correction: on the story's page and, for bylines, its cards."""
-    if raw:
-        return
-    story = instance.article
-    keys = {own("story", story.pk)}
-    if sender.__name__ == "Byline" and story.is_on_the_record:
-        keys.add(listing("author", instance.person_id))
-    purge(keys)
+def _byline_saved(sender, instance, raw=False, **kwargs):
+    """A byline is on the story's page and cards, and puts it on its author's list."""
+    if not raw:
+        link_changed(instance.article, "author", [instance.person_id])
+
+
+def _correction_saved(sender, instance, raw=False, **kwargs):
+    """A correction is printed on the story's page only."""
+    if not raw:
+        purge({own("story", instance.article_id)})
 
 
 def _links_changed(kind):
@@ -233,9 +234,10 @@ def connect():
 
     on(post_save, _story_saved, Article, "story")
     on(post_delete, _story_saved, Article, "story-deleted")
-    for model in (Byline, Correction):
-        on(post_save, _story_part_saved, model, model.__name__)
-        on(post_delete, _story_part_saved, model, f"{model.__name__}-deleted")
+    on(post_save, _byline_saved, Byline, "Byline")
+    on(post_delete, _byline_saved, Byline, "Byline-deleted")
+    on(post_save, _correction_saved, Correction, "Correction")
+    on(post_delete, _correction_saved, Correction, "Correction-deleted")
     for kind, attribute in LISTED_BY:
         if kind != "tag":
             through = getattr(Article, attribute).through
