@@ -19,10 +19,9 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.cache import caches
-from django.http import HttpResponse, HttpResponseNotModified
+from django.http import HttpResponse
 from django.utils import timezone
-from django.utils.cache import get_max_age, patch_cache_control
-from django.utils.http import parse_etags
+from django.utils.cache import get_conditional_response, get_max_age, patch_cache_control
 
 from .keys import keys_of, until_of
 from .models import PurgedKey
@@ -108,21 +107,22 @@ def _mark_private(response):
         patch_cache_control(response, private=True, no_store=True)
 
 
-def _not_modified(request, etag: str) -> bool:
-    wanted = request.headers.get("If-None-Match")
-    return bool(wanted) and (wanted.strip() == "*" or etag in parse_etags(wanted))
+def _conditional(request, response, etag: str):
+    """`response`, or a 304 when the reader's copy has `etag` (Django's own rules),
+    naming the same surrogate keys for the cache in front."""
+    answer = get_conditional_response(request, etag=etag, response=response)
+    header = _config("NEWSROOM_SURROGATE_KEY_HEADER", "xkey")
+    if answer is not response and response.has_header(header):
+        answer[header] = response[header]
+    return answer
 
 
-def _from_entry(request, entry: Entry, now):
-    if _not_modified(request, entry.etag):
-        response = HttpResponseNotModified()
-    else:
-        response = HttpResponse(entry.content, status=entry.status)
-        for name, value in entry.headers:
-            response[name] = value
+def _from_entry(request, entry: Entry):
+    response = HttpResponse(entry.content, status=entry.status)
+    for name, value in entry.headers:
+        response[name] = value
     response["ETag"] = entry.etag
-    response.surrogate_keys = set(entry.keys)
-    return response
+    return get_conditional_response(request, etag=entry.etag, response=response)
 
 
 def _sets_a_cookie(request, response) -> bool:
@@ -147,24 +147,23 @@ class PageCacheMiddleware:
     def __call__(self, request):
         if not _is_anonymous_read(request):
             response = self.get_response(request)
-            if getattr(request, "user", None) is not None and request.user.is_authenticated:
-                _mark_private(response)
-            elif response.cookies:
+            user = getattr(request, "user", None)
+            if response.cookies or (user is not None and user.is_authenticated):
                 _mark_private(response)
             return response
 
         enabled = _config("NEWSROOM_PAGE_CACHE", False)
-        store = caches[_config("NEWSROOM_PAGE_CACHE_ALIAS", "default")]
-        key = _cache_key(request)
         now = timezone.now()
         if enabled:
+            store = caches[_config("NEWSROOM_PAGE_CACHE_ALIAS", "default")]
+            key = _cache_key(request)
             entry = store.get(key)
             if (
                 entry is not None
                 and (entry.until is None or now < entry.until)
                 and _is_fresh(entry)
             ):
-                response = _from_entry(request, entry, now)
+                response = _from_entry(request, entry)
                 _mark_public(response, entry.keys, now)
                 response["X-Page-Cache"] = "hit"
                 return response
@@ -193,13 +192,7 @@ class PageCacheMiddleware:
         if enabled:
             self._store(store, key, response, keys, etag, started=now)
             response["X-Page-Cache"] = "miss"
-        if _not_modified(request, etag):
-            not_modified = HttpResponseNotModified()
-            for name in ("ETag", "Cache-Control", _config("NEWSROOM_SURROGATE_KEY_HEADER", "xkey")):
-                if response.has_header(name):
-                    not_modified[name] = response[name]
-            return not_modified
-        return response
+        return _conditional(request, response, etag)
 
     def _store(self, store, key, response, keys, etag, *, started):
         _, lifetime = _lifetimes(response, started)
