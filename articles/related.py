@@ -77,6 +77,12 @@ def _in(values) -> str:
     return ", ".join(["%s"] * len(values))
 
 
+def _story_pk(connection) -> str:
+    """The story table's primary key column, qualified and quoted, as the outer query names it."""
+    quote = connection.ops.quote_name
+    return f"{quote(Article._meta.db_table)}.{quote(Article._meta.pk.column)}"
+
+
 def _visible(at, connection):
     """`Article.objects.published(at)`'s condition as SQL on the story table."""
     query = Article.objects.published(at).query
@@ -88,7 +94,7 @@ def _candidates(article, links, at, connection):
     `article` itself: one compound query of bounded index ranges, (sql, params)."""
     quote = connection.ops.quote_name
     story = quote(Article._meta.db_table)
-    pk = f"{story}.{quote(Article._meta.pk.column)}"
+    pk = _story_pk(connection)
     visible, visible_params = _visible(at, connection)
     picks = Article.related.through
     # CROSS JOIN: SQLite keeps this order (the picks, then each by primary key)
@@ -126,7 +132,7 @@ def _candidates(article, links, at, connection):
 def _score(links, connection):
     """How much the outer query's story shares with the links, by weight, (sql, params)."""
     quote = connection.ops.quote_name
-    pk = f"{quote(Article._meta.db_table)}.{quote(Article._meta.pk.column)}"
+    pk = _story_pk(connection)
     tables = _link_tables()
     terms, params = [], []
     for kind, ids in links:
@@ -143,7 +149,7 @@ def _score(links, connection):
 def _is_picked(article, connection):
     """Whether the outer query's story is one of `article`'s picks, (sql, params)."""
     quote = connection.ops.quote_name
-    pk = f"{quote(Article._meta.db_table)}.{quote(Article._meta.pk.column)}"
+    pk = _story_pk(connection)
     picks = Article.related.through
     return (
         f"EXISTS (SELECT 1 FROM {quote(picks._meta.db_table)} AS picked"
