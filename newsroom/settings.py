@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "newsroom.pagecache",
     "articles.images",
     "people",
+    "people.security",
     "articles",
 ]
 
@@ -244,7 +245,10 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-if env_bool("DJANGO_BEHIND_TLS_PROXY"):
+# Behind a TLS proxy its headers are believed: the scheme, and the client's
+# address in the security log (people/security/events.py).
+NEWSROOM_BEHIND_TLS_PROXY = env_bool("DJANGO_BEHIND_TLS_PROXY")
+if NEWSROOM_BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 AUTH_PASSWORD_VALIDATORS = [

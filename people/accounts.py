@@ -16,6 +16,8 @@ from django.db import transaction
 from articles.images.models import Image
 from articles.models import Article, ArticleEvent, Byline, Revision
 
+from .security.signals import act_as
+
 
 def traces(user) -> list[str]:
     """What `user` has done in the newsroom, in words; empty if nothing.
@@ -65,6 +67,7 @@ def deactivate(users, *, by) -> list:
     )
     with transaction.atomic():
         for user in changed:
+            act_as(user, by)
             user.is_active = False
             user.save(update_fields=["is_active"])
     return changed

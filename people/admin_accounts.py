@@ -8,8 +8,10 @@ and a "Deactivate selected users" action.
 from django.contrib import admin, messages
 from django.contrib.auth import admin as auth_admin
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 
 from . import accounts
+from .security.signals import act_as
 
 User = get_user_model()
 
@@ -35,6 +37,10 @@ class UserAdmin(auth_admin.UserAdmin):
             kwargs["help_text"] = ACTIVE_HELP
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
+    def save_model(self, request, obj, form, change):
+        # The security log says who changed someone's access (people/security).
+        super().save_model(request, act_as(obj, request.user), form, change)
+
     def get_deleted_objects(self, objs, request):
         deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
         for user in objs:
@@ -57,3 +63,13 @@ class UserAdmin(auth_admin.UserAdmin):
                 "their bylines and story history.",
                 messages.SUCCESS,
             )
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(auth_admin.GroupAdmin):
+    def save_model(self, request, obj, form, change):
+        # The security log says who changed a group's permissions (people/security).
+        super().save_model(request, act_as(obj, request.user), form, change)

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+
+
+class SecurityConfig(AppConfig):
+    """The security log: who signed in, who failed, and who changed whose access."""
+
+    name = "people.security"
+    label = "security"
+    verbose_name = "Security log"
+
+    def ready(self):
+        from . import signals
+
+        signals.connect()
