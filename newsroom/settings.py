@@ -46,12 +46,11 @@ def env_addresses(name):
     """[(name, address)] from "Night desk <night@example.org>, ops@example.org"."""
     value = os.environ.get(name, "")
     pairs = getaddresses([value]) if value.strip() else []
-    for display, address in pairs:
-        if "@" not in address:
-            raise ImproperlyConfigured(
-                f"{name}: {display or address or value!r} is not an email address; "
-                'write "Name <address>" or a plain address, separated by commas.'
-            )
+    if any("@" not in address for _, address in pairs):
+        raise ImproperlyConfigured(
+            f"{name}: {value!r} is not a list of email addresses; "
+            'write "Name <address>" or a plain address, separated by commas.'
+        )
     return [(display or address, address) for display, address in pairs]
 
 

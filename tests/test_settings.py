@@ -12,11 +12,19 @@ from django.core.cache import cache
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def load_settings(**env):
-    """Import the settings module in a fresh interpreter with only `env` set."""
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "NEWSROOM_"))}
+def clean_environment():
+    """This process's environment without any of the newsroom's own variables."""
+    clean = {
+        k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "NEWSROOM_", "SENTRY_"))
+    }
     clean.pop("DATABASE_URL", None)
     clean.pop("REDIS_URL", None)
+    return clean
+
+
+def load_settings(**env):
+    """Import the settings module in a fresh interpreter with only `env` set."""
+    clean = clean_environment()
     script = (
         "import json, newsroom.settings as s;"
         "print(json.dumps({'DEBUG': s.DEBUG, 'ENGINE': s.DATABASES['default']['ENGINE'],"
