@@ -162,11 +162,24 @@ def test_the_editors_admin_pages_run_under_the_policy(live_server, open_context,
     picker.locator(".image-picker__choice").first.click(no_wait_after=True)
     dialog.locator("button[type=submit], button:has-text('Insert')").first.click()
     page.locator(".tiptap img[data-file]").first.wait_for()
+    # An autocomplete (select2) list of people, as when adding one to the story.
+    page.locator(".field-people .select2-selection").click()
+    page.keyboard.type("Es")
+    page.locator(".select2-results__option").first.wait_for()
+    page.keyboard.press("Escape")
     page.click("input[name=_continue]")
     page.locator(".messagelist .success").wait_for()
     screenshot(page, "csp-story-editor")
     story.refresh_from_db()
     assert "Typed under the policy" in story.body
+
+    # The story's history and one of its revisions, with the differences marked.
+    page.locator(".workflow-revisions a").first.click()
+    page.wait_for_load_state("networkidle")
+    page.go_back()
+    page.get_by_role("link", name="History and revisions").click()
+    page.wait_for_load_state("networkidle")
+    page.go_back()
 
     with page.expect_popup() as opened:
         page.get_by_role("link", name="Preview").click()
