@@ -6,6 +6,7 @@ from django.urls import reverse
 from taggit.models import Tag
 
 from newsroom.autocomplete import AutocompleteAdminMixin
+from newsroom.csp import NonceFormMediaMixin
 from people.models import Person
 
 from . import (
@@ -87,7 +88,7 @@ class AuthorListFilter(admin.SimpleListFilter):
 
 
 @admin.register(Article)
-class ArticleAdmin(AutocompleteAdminMixin, WorkflowViews, admin.ModelAdmin):
+class ArticleAdmin(NonceFormMediaMixin, AutocompleteAdminMixin, WorkflowViews, admin.ModelAdmin):
     form = ArticleAdminForm
     change_form_template = "admin/articles/article/change_form.html"
     list_display = ["headline", "section", "state", "byline_names", "published_at", "updated_at"]

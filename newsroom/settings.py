@@ -7,9 +7,12 @@ full table of variables.
 """
 
 import os
+from email.utils import getaddresses
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -37,6 +40,24 @@ def env_int(name, default):
 def env_float(name, default):
     value = os.environ.get(name)
     return float(value) if value else default
+
+
+def env_addresses(name):
+    """[(name, address)] from "Night desk <night@example.org>, ops@example.org"."""
+    value = os.environ.get(name, "")
+    pairs = getaddresses([value]) if value.strip() else []
+    if any("@" not in address for _, address in pairs):
+        raise ImproperlyConfigured(
+            f"{name}: {value!r} is not a list of email addresses; "
+            'write "Name <address>" or a plain address, separated by commas.'
+        )
+    return [(display or address, address) for display, address in pairs]
+
+
+def origin_of(url):
+    """The scheme and host of an absolute URL ("" for a path such as /media/)."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
 
 
 def dev_key_or_refuse(debug):
@@ -96,6 +117,7 @@ INSTALLED_APPS = [
     # Full-text search lookups; inert on SQLite (articles/search.py).
     "django.contrib.postgres",
     "django.forms",
+    "csp",
     "django_countries",
     "django_prose_editor",
     "taggit",
@@ -108,6 +130,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Above the page cache, so a page served from it gets both headers too.
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -201,6 +226,25 @@ EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "newsroom@localhost")
+# The sender of error reports to ADMINS.
+SERVER_EMAIL = os.environ.get("DJANGO_SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+
+# --- Error reporting (docs/deploy.md) -------------------------------------------
+
+# Who is mailed a report of each server error: "Name <address>, other@example.org".
+ADMINS = env_addresses("DJANGO_ADMINS")
+# The same error is mailed at most once in this many minutes (0: every time).
+NEWSROOM_ERROR_MAIL_MINUTES = env_int("NEWSROOM_ERROR_MAIL_MINUTES", 15)
+# Errors also go to Sentry (or a Sentry-compatible service) when this is set.
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
+if SENTRY_DSN:
+    from newsroom.sentry import init_sentry
+
+    init_sentry(
+        SENTRY_DSN,
+        environment=os.environ.get("SENTRY_ENVIRONMENT", "production"),
+        traces_sample_rate=env_float("SENTRY_TRACES_SAMPLE_RATE", 0.0),
+    )
 
 # --- Internationalisation and time ---------------------------------------------
 
@@ -250,6 +294,59 @@ X_FRAME_OPTIONS = "DENY"
 NEWSROOM_BEHIND_TLS_PROXY = env_bool("DJANGO_BEHIND_TLS_PROXY")
 if NEWSROOM_BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Off by default: a newcomer trying the site over plain HTTP is never told by their
+# browser to refuse it for a year. Production turns both on (docs/deploy.md).
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SSL_REDIRECT")
+SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS")
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD")
+
+# Every page: scripts, styles, fonts and frames from this site only, and no inline
+# script or style attribute. Public pages need no nonce, so the page cache can keep them
+# whole; admin pages whose widgets write an inline import map (the rich-text
+# editor) ask for one (newsroom/csp.py). Pictures may also come from the media
+# origin (object storage) and the extra sources listed in NEWSROOM_CSP_IMG_SRC.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        # The one stylesheet the rich-text editor (Tiptap) writes into the page
+        # itself; tests/test_security_headers.py checks it against the installed
+        # editor, so an upgrade that changes it says so.
+        "style-src": [SELF, "'sha256-PlumsSlvJ7vvWzjqibGAYKq92O3y/4JTxWWsWJvyUYA='"],
+        "img-src": [
+            SELF,
+            *filter(None, [origin_of(os.environ.get("DJANGO_MEDIA_URL", ""))]),
+            *env_list("NEWSROOM_CSP_IMG_SRC"),
+        ],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+# Powerful browser features the newsroom never uses, refused to every page and
+# anything it embeds. Passkeys (publickey-credentials-*) keep their default, self.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "bluetooth",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "idle-detection",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "serial",
+        "usb",
+    )
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -293,6 +390,16 @@ TAGGIT_CASE_INSENSITIVE = True
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        # Django's mail_admins, sending each distinct error once per interval.
+        "mail_admins": {
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+            "class": "newsroom.errors.ThrottledAdminEmailHandler",
+        },
+    },
+    "loggers": {"django": {"handlers": ["mail_admins"], "level": "INFO"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
 }

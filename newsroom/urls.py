@@ -4,6 +4,9 @@ from django.urls import include, path
 
 from articles import sitemaps
 
+# Django's own 500 page, told whether anybody hears about the error (newsroom/errors.py).
+handler500 = "newsroom.errors.server_error"
+
 admin.site.site_header = f"{settings.NEWSROOM_PUBLICATION_NAME} newsroom"
 admin.site.site_title = "Newsroom"
 admin.site.index_title = "Newsroom"

@@ -2,6 +2,7 @@ from importlib import import_module
 
 import pytest
 from django.apps import apps as django_apps
+from django.contrib.auth.models import Group, Permission
 
 from tests.factories import (
     make_article,
@@ -79,5 +80,14 @@ def newsroom_roles(transactional_db):
     migration.set_up_groups(django_apps)
     library = import_module("articles.migrations.0008_image_library_permissions")
     library.set_up_library_permissions(django_apps)
+    # That migration granted them in the articles app, before 0013 moved the
+    # library's content types to the images app, where a flushed database has them.
+    for name, codenames in [
+        ("Editors", library.EDITOR_PERMISSIONS),
+        ("Journalists", library.JOURNALIST_PERMISSIONS),
+    ]:
+        Group.objects.get(name=name).permissions.add(
+            *Permission.objects.filter(content_type__app_label="images", codename__in=codenames)
+        )
     outbox = import_module("articles.migrations.0018_editors_see_pending_purges")
     outbox.set_up_outbox_permission(django_apps)

@@ -12,11 +12,19 @@ from django.core.cache import cache
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def load_settings(**env):
-    """Import the settings module in a fresh interpreter with only `env` set."""
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "NEWSROOM_"))}
+def clean_environment():
+    """This process's environment without any of the newsroom's own variables."""
+    clean = {
+        k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "NEWSROOM_", "SENTRY_"))
+    }
     clean.pop("DATABASE_URL", None)
     clean.pop("REDIS_URL", None)
+    return clean
+
+
+def load_settings(**env):
+    """Import the settings module in a fresh interpreter with only `env` set."""
+    clean = clean_environment()
     script = (
         "import json, newsroom.settings as s;"
         "print(json.dumps({'DEBUG': s.DEBUG, 'ENGINE': s.DATABASES['default']['ENGINE'],"
@@ -93,3 +101,47 @@ def test_the_cache_round_trips_through_redis():
     cache.set("newsroom-settings-test", {"story": 1}, 30)
     assert cache.get("newsroom-settings-test") == {"story": 1}
     cache.delete("newsroom-settings-test")
+
+
+def load_values(expression, **env):
+    """`expression` over the settings module `s`, imported with only `env` set."""
+    script = f"import json, newsroom.settings as s; print(json.dumps({expression}))"
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env={**clean_environment(), "DJANGO_SECRET_KEY": "k", **env},
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+HTTPS_SETTINGS = (
+    "[s.SECURE_SSL_REDIRECT, s.SECURE_HSTS_SECONDS,"
+    " s.SECURE_HSTS_INCLUDE_SUBDOMAINS, s.SECURE_HSTS_PRELOAD]"
+)
+
+
+def test_a_newcomer_is_never_held_to_https():
+    assert load_values(HTTPS_SETTINGS) == [False, 0, False, False]
+
+
+def test_https_redirect_and_hsts_follow_the_environment():
+    assert load_values(
+        HTTPS_SETTINGS,
+        DJANGO_SSL_REDIRECT="1",
+        DJANGO_HSTS_SECONDS="63072000",
+        DJANGO_HSTS_INCLUDE_SUBDOMAINS="1",
+        DJANGO_HSTS_PRELOAD="1",
+    ) == [True, 63072000, True, True]
+
+
+def test_pictures_may_come_from_the_media_origin_and_the_listed_sources():
+    img_src = 's.CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"]'
+    assert load_values(img_src) == ["'self'"]
+    assert load_values(
+        img_src,
+        DJANGO_MEDIA_URL="https://media.example.org/newsroom/",
+        NEWSROOM_CSP_IMG_SRC="https://images.example.net",
+    ) == ["'self'", "https://media.example.org", "https://images.example.net"]

@@ -9,8 +9,8 @@ when the reader's copy is the same.
 
 Headers: tagged responses get `Cache-Control: public` with the configured
 lifetimes (capped at the page's `until`), an ETag and the surrogate keys;
-a response that sets a cookie, or that answers a signed-in user, is
-`private, no-store` instead.
+a response that sets a cookie, carries a CSP nonce, or answers a signed-in
+user, is `private, no-store` instead.
 """
 
 import hashlib
@@ -137,6 +137,13 @@ def _sets_a_cookie(request, response) -> bool:
     )
 
 
+def _used_a_nonce(request) -> bool:
+    """Whether the page carries the request's CSP nonce (django-csp keeps it on the
+    request once read): kept by a cache, it would be every reader's nonce and no
+    longer match the header each one is sent."""
+    return isinstance(getattr(request, "_csp_nonce", None), str)
+
+
 class PageCacheMiddleware:
     """Placed after the authentication middleware (it reads `request.user` only
     when a session cookie says there may be one)."""
@@ -170,7 +177,7 @@ class PageCacheMiddleware:
 
         response = self.get_response(request)
         keys = keys_of(response)
-        if _sets_a_cookie(request, response):
+        if _sets_a_cookie(request, response) or _used_a_nonce(request):
             _mark_private(response)
             return response
         if not keys or response.status_code != 200:
