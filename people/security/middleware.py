@@ -40,21 +40,20 @@ class IdleSessionMiddleware:
         idle_limit = settings.NEWSROOM_STAFF_IDLE_MINUTES * 60
         if last_seen is not None and now - last_seen > idle_limit:
             logout(request)
-            hours, minutes = divmod(settings.NEWSROOM_STAFF_IDLE_MINUTES, 60)
-            idle = " ".join(
-                part
-                for part in (
-                    f"{hours} hour{'s' if hours != 1 else ''}" if hours else "",
-                    f"{minutes} minute{'s' if minutes != 1 else ''}" if minutes else "",
-                )
-                if part
-            )
             messages.info(
                 request,
-                f"Your session ended after {idle} without activity. Please sign in again.",
+                f"Your session ended after {_duration(settings.NEWSROOM_STAFF_IDLE_MINUTES)} "
+                "without activity. Please sign in again.",
             )
         elif last_seen is None or now - last_seen >= REFRESH_SECONDS:
             request.session[LAST_SEEN] = now
+
+
+def _duration(minutes: int) -> str:
+    """'8 hours', '15 minutes', '1 hour 30 minutes'."""
+    hours, minutes = divmod(minutes, 60)
+    parts = [(hours, "hour"), (minutes, "minute")]
+    return " ".join(f"{n} {unit}{'s' if n != 1 else ''}" for n, unit in parts if n)
 
 
 def stamp_sign_in(sender, request, user, **kwargs):
