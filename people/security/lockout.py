@@ -70,6 +70,16 @@ def lockout_response(request, original_response=None, credentials=None):
     return response.render()
 
 
+def was_refused(request) -> bool:
+    """Whether axes refused this sign-in unchecked because it was already locked out.
+
+    (The failure that starts a lockout has its count worked out; a refusal has none.)
+    """
+    return bool(getattr(request, "axes_locked_out", False)) and (
+        getattr(request, "axes_failures_since_start", None) is None
+    )
+
+
 def locked_out(sender, request, username, ip_address, **kwargs):
     """Log a lockout once, at the failure that starts it (not each refusal after it)."""
     failures = getattr(request, "axes_failures_since_start", None)

@@ -114,6 +114,22 @@ def test_the_lockout_is_logged_once_against_the_account(client, amal):
 
 
 @pytest.mark.django_db
+def test_sign_ins_refused_during_the_lockout_are_logged_as_refused(client, amal):
+    fail(client, "amal", LIMIT)
+    sign_in(client, "amal", "pw")
+
+    failures = SecurityEvent.objects.filter(kind=Kind.SIGN_IN_FAILED).order_by("pk")
+    details = list(failures.values_list("detail", flat=True))
+    assert details == [""] * LIMIT + ["refused: locked out"]
+
+
+@pytest.mark.django_db
+def test_the_test_clients_login_still_signs_in_with_the_right_password(client, amal):
+    assert client.login(username="amal", password="pw")
+    assert is_signed_in(client)
+
+
+@pytest.mark.django_db
 def test_the_lockout_counts_the_address_the_tls_proxy_saw(client, amal, settings):
     settings.NEWSROOM_BEHIND_TLS_PROXY = True
     proxy = {"HTTP_X_FORWARDED_FOR": "198.51.100.4"}
