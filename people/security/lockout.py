@@ -96,14 +96,17 @@ def locked_out(sender, request, username, ip_address, **kwargs):
 
 
 def unlock(*, username: str = "", ip_address: str = "", by=None) -> int:
-    """Forget the failed sign-ins of `username` or of `ip_address`, so either may sign in.
+    """Forget the failed sign-ins of `username` and those from `ip_address`, lifting
+    their locks.
 
     Returns how many counters were cleared; an unlock that cleared any is logged.
     """
     if not username and not ip_address:
         raise ValueError("Say which username or address to unlock.")
     cleared = AxesProxyHandler.reset_attempts(
-        username=username or None, ip_address=ip_address or None
+        username=username or None,
+        ip_address=ip_address or None,
+        ip_or_username=bool(username and ip_address),
     )
     if cleared:
         user = None

@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from people.security.lockout import AccessAttempt, lockout_message
+from people.security.lockout import AccessAttempt, lockout_message, unlock
 from people.security.models import SecurityEvent
 from tests.factories import make_editor, make_superuser
 
@@ -212,3 +212,14 @@ def test_axes_own_access_logs_are_not_in_the_admin(admin_client):
     response = admin_client.get("/admin/axes/accesslog/")
 
     assert response.status_code == 404
+
+
+@pytest.mark.django_db
+def test_unlocking_a_username_and_an_address_together_lifts_both_locks(client, amal):
+    fail(client, "amal", LIMIT, address="198.51.100.1")
+    fail(client, "someone", LIMIT, address="198.51.100.2")
+
+    unlock(username="amal", ip_address="198.51.100.2")
+
+    assert sign_in(client, "amal", "pw", address="198.51.100.2").status_code == 302
+    assert not AccessAttempt.objects.exists()
