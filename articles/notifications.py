@@ -31,7 +31,11 @@ ACTIONS = frozenset(
 
 def editors():
     User = get_user_model()
-    return User.objects.with_perm("articles.publish_article").filter(is_active=True)
+    # Named, because with_perm needs one backend and the first (django-axes) holds
+    # no permissions; ModelBackend is the one that knows groups.
+    return User.objects.with_perm(
+        "articles.publish_article", backend="django.contrib.auth.backends.ModelBackend"
+    ).filter(is_active=True)
 
 
 def authors(article):

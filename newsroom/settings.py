@@ -8,6 +8,7 @@ full table of variables.
 
 import os
 from email.utils import getaddresses
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -121,6 +122,8 @@ INSTALLED_APPS = [
     "django_countries",
     "django_prose_editor",
     "taggit",
+    # Before people.security, whose admin replaces axes' own.
+    "axes",
     "newsroom.pagecache",
     "articles.images",
     "people",
@@ -138,8 +141,12 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Signs out a session idle too long; never touches a reader without a session.
+    "people.security.middleware.IdleSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "newsroom.middleware.ContentLanguageMiddleware",
+    # Turns a refused, locked-out sign-in into the lockout page (people/security/lockout.py).
+    "axes.middleware.AxesMiddleware",
     # Innermost: a page served from it still passes every middleware above.
     "newsroom.pagecache.middleware.PageCacheMiddleware",
 ]
@@ -347,6 +354,41 @@ PERMISSIONS_POLICY = {
         "usb",
     )
 }
+# How many proxies in front append to X-Forwarded-For: 1 for the TLS proxy alone,
+# 2 for the TLS proxy and then Varnish (docs/deploy.md).
+NEWSROOM_PROXY_COUNT = env_int("NEWSROOM_PROXY_COUNT", 1)
+
+# Sessions: the cookie's flags are Django's (HttpOnly, SameSite=Lax), Secure as above;
+# a signed-in session ends after this long without a request (people/security/middleware.py).
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+NEWSROOM_STAFF_IDLE_MINUTES = env_int("NEWSROOM_STAFF_IDLE_MINUTES", 8 * 60)
+
+# Sign-in throttling with django-axes (people/security/lockout.py, docs/deploy.md):
+# a username is locked after this many failures from any address, and an address
+# after as many failures for any usernames, until that long after the last one.
+NEWSROOM_LOGIN_FAILURE_LIMIT = env_int("NEWSROOM_LOGIN_FAILURE_LIMIT", 10)
+NEWSROOM_LOGIN_LOCKOUT_MINUTES = env_int("NEWSROOM_LOGIN_LOCKOUT_MINUTES", 30)
+AUTHENTICATION_BACKENDS = [
+    # First, so that a locked-out sign-in is refused before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = NEWSROOM_LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(minutes=NEWSROOM_LOGIN_LOCKOUT_MINUTES)
+# Each parameter on its own (not combined): a username whichever addresses try it,
+# an address whatever usernames it tries.
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# A refused attempt while locked does not restart the clock, so the page can say
+# when to try again; the counters are not reset by a success, which an attacker
+# with an account of their own could otherwise use to clear their address.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = False
+AXES_LOCKOUT_CALLABLE = "people.security.lockout.lockout_response"
+# One rule for the client's address, the security log's (people/security/events.py).
+AXES_CLIENT_IP_CALLABLE = "people.security.events.client_address"
+# Sign-ins are in the security log already.
+AXES_DISABLE_ACCESS_LOG = True
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -18,6 +18,22 @@ def fast_password_hasher(settings):
 
 
 @pytest.fixture(autouse=True)
+def client_login_brings_a_request(monkeypatch):
+    """The test client's `login()` authenticates without a request, which django-axes
+    (first in AUTHENTICATION_BACKENDS) refuses: give it one, as the sign-in form does,
+    so that `client.login` still goes through the throttle like a real sign-in."""
+    from django.test import Client, RequestFactory
+
+    login = Client.login
+
+    def login_with_a_request(self, **credentials):
+        credentials.setdefault("request", RequestFactory().post("/admin/login/"))
+        return login(self, **credentials)
+
+    monkeypatch.setattr(Client, "login", login_with_a_request)
+
+
+@pytest.fixture(autouse=True)
 def each_test_starts_with_an_empty_cache():
     """A test's rows are rolled back, never deleted: what a page cached from them
     (the site furniture) must not outlive the test."""

@@ -9,6 +9,8 @@ class SecurityConfig(AppConfig):
     verbose_name = "Security log"
 
     def ready(self):
-        from . import signals
+        from . import lockout, middleware, signals
 
         signals.connect()
+        lockout.connect()
+        middleware.connect()

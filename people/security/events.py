@@ -1,5 +1,7 @@
 """Writing the security log: `record` is the one door every event goes through."""
 
+import ipaddress
+
 from django.conf import settings
 
 from .models import SecurityEvent
@@ -10,17 +12,31 @@ Kind = SecurityEvent.Kind
 def client_address(request) -> str | None:
     """The address a request came from, as far as it can be trusted.
 
-    Only behind the TLS proxy (`DJANGO_BEHIND_TLS_PROXY`) is the proxy's
-    `X-Forwarded-For` believed, and then only its last entry, the one the proxy
-    itself added; anywhere else a client could write whatever it liked there.
+    The one rule for the security log and for sign-in lockouts (axes calls it:
+    `AXES_CLIENT_IP_CALLABLE`). Only behind the TLS proxy
+    (`DJANGO_BEHIND_TLS_PROXY`) is `X-Forwarded-For` believed, and then only the
+    entry the outermost of our `NEWSROOM_PROXY_COUNT` proxies appended: each
+    proxy appends the address it was reached from, so entries further left were
+    written by the client and prove nothing. (django-ipware's own choice prefers
+    a public address from anywhere in the header, which a client can write.)
     """
     if request is None:
         return None
     if getattr(settings, "NEWSROOM_BEHIND_TLS_PROXY", False):
         forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if hops := [hop.strip() for hop in forwarded.split(",") if hop.strip()]:
-            return hops[-1]
+        hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
+        count = max(1, getattr(settings, "NEWSROOM_PROXY_COUNT", 1))
+        if len(hops) >= count and _is_address(hops[-count]):
+            return hops[-count]
     return request.META.get("REMOTE_ADDR") or None
+
+
+def _is_address(text: str) -> bool:
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
 
 
 def record(kind, *, user=None, username="", by=None, request=None, detail="") -> SecurityEvent:

@@ -14,6 +14,7 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.db.models.signals import m2m_changed, post_save, pre_save
 
 from .events import Kind, record
+from .lockout import was_refused
 
 ACTING_USER = "_security_acting_user"
 WATCHED_FIELDS = ("is_active", "is_staff", "is_superuser", "password")
@@ -42,7 +43,8 @@ def sign_in_failed(sender, credentials, request=None, **kwargs):
     username = credentials.get("username") or ""
     # The username as typed, never the password (Django already masks it).
     user = get_user_model()._default_manager.filter(username=username).first()
-    record(Kind.SIGN_IN_FAILED, user=user, username=username, request=request)
+    detail = "refused: locked out" if request is not None and was_refused(request) else ""
+    record(Kind.SIGN_IN_FAILED, user=user, username=username, request=request, detail=detail)
 
 
 def remember_previous_flags(sender, instance, update_fields=None, **kwargs):
