@@ -32,6 +32,9 @@ class CodeRefused(Exception):
     """A code that did not sign in or confirm anything; the message is for the person."""
 
 
+_WRONG = "That code is not right, or has been used already. Try the code your app shows now."
+
+
 def is_required(user) -> bool:
     """Whether `user` may use the admin only with a second factor.
 
@@ -99,7 +102,12 @@ def enrol(enrolment: Enrolment, code: str, *, request) -> list[str]:
         _delete_devices(user)
         # last_t: the code just typed cannot be used again to sign in.
         device = TOTPDevice.objects.create(
-            user=user, name=APP_NAME, key=enrolment.key, confirmed=True, last_t=totp.t()
+            user=user,
+            name=APP_NAME,
+            key=enrolment.key,
+            confirmed=True,
+            last_t=totp.t(),
+            drift=totp.drift,
         )
         codes = _replace_backup_codes(user)
         record(Kind.SECOND_FACTOR_ADDED, user=user, request=request, detail=APP_NAME)
@@ -114,25 +122,28 @@ def verify(request, code: str):
     """Accept a code from the app, or a backup code once, for `request.user`.
 
     The session then counts as verified until sign-out. Wrong codes slow the
-    next try down (django-otp's throttling: 1, 2, 4 … seconds).
+    next try down (django-otp's throttling: 1, 2, 4 … seconds) and are logged
+    as failed sign-ins: whoever typed them had the password.
     """
-    device = _device_for(request.user, code)
-    if device is None:
-        raise CodeRefused(_WRONG)
-    allowed, why = device.verify_is_allowed()
-    if not allowed:
-        wait = max(1, int((why["locked_until"] - timezone.now()).total_seconds()) + 1)
-        raise CodeRefused(
-            f"Too many wrong codes. Wait {wait} second{'s' if wait != 1 else ''} and try again."
-        )
-    verified = django_otp.verify_token(request.user, device.persistent_id, _normalised(code))
-    if verified is None:
-        raise CodeRefused(_WRONG)
-    django_otp.login(request, verified)
-    return verified
+    user = request.user
+    device = _device_for(user, code)
+    if device is not None:
+        allowed, why = device.verify_is_allowed()
+        if not allowed:
+            _log_failure(request)
+            wait = max(1, int((why["locked_until"] - timezone.now()).total_seconds()) + 1)
+            raise CodeRefused(
+                f"Too many wrong codes. Wait {wait} second{'s' if wait != 1 else ''} and try again."
+            )
+        if verified := django_otp.verify_token(user, device.persistent_id, _normalised(code)):
+            django_otp.login(request, verified)
+            return verified
+    _log_failure(request)
+    raise CodeRefused(_WRONG)
 
 
-_WRONG = "That code is not right, or has been used already. Try the code your app shows now."
+def _log_failure(request):
+    record(Kind.SIGN_IN_FAILED, user=request.user, request=request, detail="Wrong two-factor code")
 
 
 def is_backup_code(device) -> bool:

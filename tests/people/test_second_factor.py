@@ -301,6 +301,22 @@ def test_a_wrong_code_is_refused_and_the_next_try_must_wait(client):
 
 
 @pytest.mark.django_db
+def test_a_wrong_code_is_a_failed_sign_in_in_the_security_log(client):
+    editor = make_editor()
+    make_second_factor(editor)
+    sign_in(client, editor)
+
+    client.post(VERIFY, {"code": "nottherightcode"}, REMOTE_ADDR="198.51.100.4")
+
+    event = SecurityEvent.objects.get(kind=Kind.SIGN_IN_FAILED)
+    assert (event.user, event.ip_address, event.detail) == (
+        editor,
+        "198.51.100.4",
+        "Wrong two-factor code",
+    )
+
+
+@pytest.mark.django_db
 def test_the_code_step_never_sends_anyone_to_another_site(client):
     editor = make_editor()
     device, _ = make_second_factor(editor)
