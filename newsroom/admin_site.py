@@ -7,6 +7,9 @@ Here it first asks the object's ModelAdmin (or, for a model without one, the
 user's view permission) and answers exactly as for an id that does not exist
 when the user may not see the object.
 
+It also carries the pages of two-factor sign-in (people/second_factor/), so
+they sit in the admin's namespace, behind its login, with its look.
+
 `newsroom.apps.NewsroomAdminConfig` makes this the default site, so
 `admin.site` and `@admin.register` work as usual.
 """
@@ -18,15 +21,31 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404
 from django.shortcuts import redirect
-from django.urls import URLPattern
+from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
 
 
 class NewsroomAdminSite(admin.AdminSite):
     def get_urls(self):
-        return [
+        return self._second_factor_urls() + [
             self._guarded(url) if getattr(url, "name", None) == "view_on_site" else url
             for url in super().get_urls()
+        ]
+
+    def _second_factor_urls(self):
+        # Imported here: this module loads before the apps whose models those views use.
+        from people.second_factor import views
+
+        pages = [
+            ("", views.overview, "second-factor"),
+            ("set-up/", views.set_up, "second-factor-set-up"),
+            ("verify/", views.verify, "second-factor-verify"),
+            ("backup-codes/", views.backup_codes, "second-factor-backup-codes"),
+            ("remove/", views.remove, "second-factor-remove"),
+        ]
+        return [
+            path(f"second-factor/{route}", self.admin_view(view), name=name)
+            for route, view, name in pages
         ]
 
     def _guarded(self, url: URLPattern) -> URLPattern:

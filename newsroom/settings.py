@@ -115,6 +115,11 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    # Two-factor sign-in: authenticator apps and backup codes (people/second_factor/).
+    # Before `people`, whose admin takes their device pages away (admin_accounts.py).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     # Full-text search lookups; inert on SQLite (articles/search.py).
     "django.contrib.postgres",
     "django.forms",
@@ -140,6 +145,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Whether this session passed its second factor; then no admin page without it.
+    "django_otp.middleware.OTPMiddleware",
+    "people.second_factor.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Signs out a session idle too long; never touches a reader without a session.
     "people.security.middleware.IdleSessionMiddleware",
@@ -389,6 +397,12 @@ AXES_LOCKOUT_CALLABLE = "people.security.lockout.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "people.security.events.client_address"
 # Sign-ins are in the security log already.
 AXES_DISABLE_ACCESS_LOG = True
+
+# Two-factor sign-in (docs/deploy.md): editors and superusers must have an
+# authenticator app to use the admin; journalists may choose to.
+NEWSROOM_REQUIRE_2FA = env_bool("NEWSROOM_REQUIRE_2FA", default=not DEBUG)
+# The name people see for this newsroom in their authenticator app.
+OTP_TOTP_ISSUER = NEWSROOM_PUBLICATION_NAME
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

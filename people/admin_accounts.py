@@ -1,16 +1,25 @@
 """Staff accounts in the admin: deactivate someone who leaves; delete only mistakes.
 
 Django's `UserAdmin`, with the rule of `people/accounts.py` shown on the delete
-pages (an account that acted in the newsroom is "protected", with the reasons)
-and a "Deactivate selected users" action.
+pages (an account that acted in the newsroom is "protected", with the reasons),
+a "Deactivate selected users" action, and a "Reset two-factor sign-in" action
+for someone who lost their phone (people/second_factor/).
+
+django-otp's own device pages are taken away: they would show an app's secret
+or the backup codes to whoever may open them, and the reset action is all an
+admin needs.
 """
 
 from django.contrib import admin, messages
 from django.contrib.auth import admin as auth_admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.db.models import Exists, OuterRef
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import accounts
+from .second_factor import devices as second_factor
 from .security.signals import act_as
 
 User = get_user_model()
@@ -22,12 +31,14 @@ ACTIVE_HELP = (
 )
 
 admin.site.unregister(User)
+admin.site.unregister(TOTPDevice)
+admin.site.unregister(StaticDevice)
 
 
 @admin.register(User)
 class UserAdmin(auth_admin.UserAdmin):
-    list_display = [*auth_admin.UserAdmin.list_display, "is_active"]
-    actions = ["deactivate_users"]
+    list_display = [*auth_admin.UserAdmin.list_display, "is_active", "has_second_factor"]
+    actions = ["deactivate_users", "reset_second_factor"]
     # Set by Django, never typed: as form fields they lost their microseconds
     # on every save (the widgets show whole seconds), changing an unchanged user.
     readonly_fields = ["last_login", "date_joined"]
@@ -40,6 +51,14 @@ class UserAdmin(auth_admin.UserAdmin):
     def save_model(self, request, obj, form, change):
         # The security log says who changed someone's access (people/security).
         super().save_model(request, act_as(obj, request.user), form, change)
+
+    def get_queryset(self, request):
+        apps = TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)
+        return super().get_queryset(request).annotate(has_second_factor=Exists(apps))
+
+    @admin.display(boolean=True, description="Two-factor", ordering="has_second_factor")
+    def has_second_factor(self, user):
+        return user.has_second_factor
 
     def get_deleted_objects(self, objs, request):
         deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
@@ -62,6 +81,36 @@ class UserAdmin(auth_admin.UserAdmin):
                 f"Deactivated {names}: they can no longer log in; their names stay on "
                 "their bylines and story history.",
                 messages.SUCCESS,
+            )
+
+    @admin.action(description="Reset two-factor sign-in of selected users", permissions=["change"])
+    def reset_second_factor(self, request, queryset):
+        """For someone who lost their phone: their app and backup codes stop working."""
+        if queryset.filter(pk=request.user.pk).exists():
+            self.message_user(
+                request,
+                "You cannot reset your own two-factor sign-in here: use Two-factor "
+                "sign-in in your menu, which asks for a current code.",
+                messages.ERROR,
+            )
+        reset = [
+            user
+            for user in queryset.exclude(pk=request.user.pk)
+            if second_factor.reset(user, by=request.user, request=request)
+        ]
+        for user in reset:
+            self.log_change(request, user, "Reset two-factor sign-in.")
+        if reset:
+            names = ", ".join(user.get_username() for user in reset)
+            self.message_user(
+                request,
+                f"Reset two-factor sign-in of {names}: their app and backup codes no "
+                "longer work; they set up a new app the next time they sign in.",
+                messages.SUCCESS,
+            )
+        elif not queryset.filter(pk=request.user.pk).exists():
+            self.message_user(
+                request, "None of them had two-factor sign-in: nothing to reset.", messages.INFO
             )
 
 

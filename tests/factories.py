@@ -1,11 +1,16 @@
 """Newsroom test data, built with small functions that fill in sensible defaults."""
 
 import itertools
+import time
+from base64 import b32decode
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from articles.models import Article, Byline, Section, Status
 from people.models import Country, Organisation, Person, Role
@@ -127,3 +132,29 @@ def make_image(title=None, *, data=None, name="photo.jpg", pixels=(800, 600), **
     image.save()
     ensure_renditions(image, clean)
     return image
+
+
+def make_second_factor(user):
+    """An authenticator app and ten backup codes for `user`, as enrolment leaves them.
+
+    Returns the app's device (`current_code(device)` gives its code) and the codes.
+    """
+    device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
+    backup = StaticDevice.objects.create(user=user, name="Backup codes", confirmed=True)
+    codes = [f"code{number:04d}" for number in range(10)]
+    for code in codes:
+        StaticToken.objects.create(device=backup, token=code)
+    return device, codes
+
+
+def current_code(key, *, steps_ahead=0):
+    """The code an authenticator app shows for `key` (a TOTPDevice, or its secret as
+    shown on the set-up page), `steps_ahead` 30-second steps from now."""
+    if isinstance(key, str):
+        secret = "".join(key.split())
+        key = b32decode(secret + "=" * (-len(secret) % 8))
+    else:
+        key = key.bin_key
+    totp = TOTP(key)
+    totp.time = time.time() + 30 * steps_ahead
+    return f"{totp.token():06d}"

@@ -31,7 +31,8 @@ def load_settings(**env):
         "'CACHE': s.CACHES['default']['BACKEND'], 'HOSTS': s.ALLOWED_HOSTS, 'TZ': s.TIME_ZONE,"
         "'CACHE_OPTIONS': s.CACHES['default'].get('OPTIONS', {}),"
         "'CONN_MAX_AGE': s.DATABASES['default']['CONN_MAX_AGE'],"
-        "'CONN_HEALTH_CHECKS': s.DATABASES['default']['CONN_HEALTH_CHECKS']}))"
+        "'CONN_HEALTH_CHECKS': s.DATABASES['default']['CONN_HEALTH_CHECKS'],"
+        "'REQUIRE_2FA': s.NEWSROOM_REQUIRE_2FA}))"
     )
     return subprocess.run(
         [sys.executable, "-c", script],
@@ -52,6 +53,16 @@ def test_debug_is_off_unless_asked_for():
     result = load_settings(DJANGO_SECRET_KEY="k")
     assert '"DEBUG": false' in result.stdout
     assert '"HOSTS": []' in result.stdout
+
+
+def test_two_factor_sign_in_is_required_in_production_and_not_on_a_laptop():
+    assert '"REQUIRE_2FA": true' in load_settings(DJANGO_SECRET_KEY="k").stdout
+    assert '"REQUIRE_2FA": false' in load_settings(DJANGO_DEBUG="1").stdout
+
+
+def test_two_factor_sign_in_can_be_turned_off_by_the_environment():
+    result = load_settings(DJANGO_SECRET_KEY="k", NEWSROOM_REQUIRE_2FA="0")
+    assert '"REQUIRE_2FA": false' in result.stdout
 
 
 def test_database_and_cache_follow_the_environment():
