@@ -392,6 +392,20 @@ def check_migrations(manifest: dict) -> list[str]:
     return sorted(f"{app}.{name}" for app, name in known - in_backup)
 
 
+def check_backup(folder: Path, *, using: str = "default") -> dict:
+    """The manifest of a backup this site could restore: checksums, engine and migrations checked."""
+    manifest = read_manifest(folder)
+    engine = _engine(connections[using])
+    if manifest["engine"] != engine:
+        raise BackupError(
+            f"This is a backup of a {ENGINE_NAMES[manifest['engine']]} database and this "
+            f"site runs on {ENGINE_NAMES[engine]}: restore it on a site configured for "
+            f"{ENGINE_NAMES[manifest['engine']]}."
+        )
+    check_migrations(manifest)
+    return manifest
+
+
 def restore_backup(folder: Path, *, using: str = "default", replace: bool = False) -> Restored:
     """Put the backup in `folder` back: database and media, all or nothing.
 
@@ -402,13 +416,7 @@ def restore_backup(folder: Path, *, using: str = "default", replace: bool = Fals
     folder = Path(folder)
     connection = connections[using]
     engine = _engine(connection)
-    manifest = read_manifest(folder)
-    if manifest["engine"] != engine:
-        raise BackupError(
-            f"This is a backup of a {ENGINE_NAMES[manifest['engine']]} database and this "
-            f"site runs on {ENGINE_NAMES[engine]}: restore it on a site configured for "
-            f"{ENGINE_NAMES[manifest['engine']]}."
-        )
+    manifest = check_backup(folder, using=using)
     pending = check_migrations(manifest)
     media_root = _media_root() if manifest["media"] else None
     if not replace:

@@ -121,3 +121,17 @@ def test_a_backup_of_media_kept_in_object_storage_asks_for_the_storages_own_tool
     with pytest.raises(CommandError, match="--skip-media"):
         call_command("backup", tmp_path / "backups")
     assert not (tmp_path / "backups").exists()
+
+
+def test_checking_a_backup_copy_says_it_is_restorable_and_changes_nothing(
+    demo_site, site_before, backup_copy
+):
+    result = demo_site.manage("restore", "--check", backup_copy)
+    assert "is complete and restorable here" in result.stdout
+    assert_unchanged(demo_site, site_before)
+
+
+def test_checking_a_damaged_backup_copy_says_it_is_damaged(demo_site, backup_copy):
+    with open(backup_copy / "media.tar", "ab") as archive:
+        archive.write(b"\0")
+    assert "the backup is damaged" in refused(demo_site, backup_copy, "--check")

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from newsroom.backup import BackupError, restore_backup
+from newsroom.backup import BackupError, check_backup, restore_backup
 
 
 class Command(BaseCommand):
@@ -24,8 +24,20 @@ class Command(BaseCommand):
             help="Replace the database's tables and the media folder's files that are there now.",
         )
 
-    def handle(self, *args, folder, replace, **options):
+        parser.add_argument(
+            "--check",
+            action="store_true",
+            help="Only check the backup (checksums, engine, migrations) and change nothing.",
+        )
+
+    def handle(self, *args, folder, replace, check, **options):
         try:
+            if check:
+                manifest = check_backup(folder)
+                self.stdout.write(
+                    f"The backup of {manifest['created_at']} is complete and restorable here."
+                )
+                return
             restored = restore_backup(folder, replace=replace)
         except BackupError as error:
             raise CommandError(str(error)) from error
