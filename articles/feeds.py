@@ -159,7 +159,11 @@ class StoryFeed(Feed):
         return None
 
     def item_categories(self, article):
-        return [article.section.name, *(tag.name for tag in article.tags.all())]
+        # Sorted: the tags come in whatever order the database read them, which a
+        # restore (or a vacuum) changes, and a feed whose bytes change with no
+        # edit looks changed to every reader's app.
+        tags = sorted((tag.name for tag in article.tags.all()), key=str.casefold)
+        return [article.section.name, *tags]
 
     def item_enclosures(self, article):
         card = self.lead_card(article)

@@ -201,6 +201,21 @@ def test_a_feed_files_each_story_under_its_section_and_tags(client, illustrated,
 
 
 @pytest.mark.parametrize("kind", KINDS)
+def test_a_feed_lists_a_storys_tags_in_alphabetical_order_whatever_order_they_were_added(
+    client, illustrated, kind
+):
+    illustrated.tags.add("Rabat", "army", "Maghreb")
+    entry = parsed(client, f"/feeds/{kind}/").entries[0]
+    assert [tag.term for tag in entry.tags] == [
+        "News",
+        "army",
+        "defence cooperation",
+        "Maghreb",
+        "Rabat",
+    ]
+
+
+@pytest.mark.parametrize("kind", KINDS)
 def test_the_lead_image_is_an_enclosure_and_media_content_with_length_and_type(
     client, illustrated, kind
 ):
