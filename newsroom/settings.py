@@ -264,6 +264,9 @@ if SENTRY_DSN:
 # --- Internationalisation and time ---------------------------------------------
 
 LANGUAGE_CODE = os.environ.get("NEWSROOM_LANGUAGE", "en")
+# The newsroom's language with its territory, as OpenGraph's og:locale says it
+# ("en_US"); empty for the usual one (en_GB for English, fr_FR for French...).
+NEWSROOM_LOCALE = os.environ.get("NEWSROOM_LOCALE", "")
 # Stored in UTC; shown in the newsroom's own zone.
 USE_TZ = True
 TIME_ZONE = os.environ.get("NEWSROOM_TIME_ZONE", "Europe/London")

@@ -352,6 +352,16 @@ class RoleQuerySet(models.QuerySet):
         return self.filter(started, not_ended)
 
 
+def names_its_organisation(title: str, organisation: str) -> bool:
+    """Does a role's title already say its organisation, in words or in its "of" part?"""
+    title, organisation = title.casefold(), organisation.casefold()
+    if organisation in title:
+        return True
+    _, of_title, held_in = title.partition(" of ")
+    _, of_organisation, organisation_of = organisation.partition(" of ")
+    return bool(of_title and of_organisation) and held_in == organisation_of
+
+
 class Role(models.Model):
     """A person's position in an organisation, over a period known to the year, month or day."""
 
@@ -382,6 +392,15 @@ class Role(models.Model):
         period = self.period
         text = f"{self.title}, {self.organisation}"
         return f"{text} ({period})" if period else text
+
+    @property
+    def title_and_organisation(self):
+        """ "Secretary of Defense, Department of Defense"; the title alone when it
+        already names the organisation ("Minister of Foreign Affairs" at the
+        "Ministry of Foreign Affairs")."""
+        if names_its_organisation(self.title, self.organisation.name):
+            return self.title
+        return f"{self.title}, {self.organisation.name}"
 
     @property
     def period(self):

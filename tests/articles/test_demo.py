@@ -2,6 +2,7 @@ import io
 import re
 from pathlib import Path
 
+import lxml.html
 import pytest
 from django.apps import apps
 from django.conf import settings as django_settings
@@ -175,3 +176,18 @@ def test_the_demo_front_page_leads_with_the_roadmap_story(settings, client):
     settings.DEBUG = False
     html = client.get("/").content.decode()
     assert html.index("Roadmap in Rabat") < html.index("Exercise African Lion")
+
+
+def test_in_this_story_names_the_foreign_ministers_ministry_once(settings, client):
+    settings.DEBUG = True
+    call_command("load_demo", stdout=io.StringIO())
+    settings.DEBUG = False
+
+    page = lxml.html.fromstring(client.get(main_story().get_absolute_url()).content)
+    [role] = [
+        role.text_content()
+        for role in page.find_class("in-this-story__role")
+        if "Foreign Affairs" in role.text_content()
+    ]
+
+    assert role.count("African Cooperation and Moroccan Expatriates") == 1

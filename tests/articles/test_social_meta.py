@@ -58,6 +58,13 @@ def test_every_public_page_type_has_the_four_opengraph_tags(client, demo):
         assert not missing, f"{kind} page {path} lacks {missing}"
 
 
+def test_every_public_page_type_announces_a_locale_and_describes_itself(client, demo):
+    for kind, path in public_pages(demo).items():
+        tags = opengraph(client, path)
+        assert tags.get("og:locale") == "en_GB", f"{kind} page {path}"
+        assert tags.get("description"), f"{kind} page {path} has no meta description"
+
+
 def test_a_topic_page_card_names_the_topic_and_links_its_own_address(client, demo):
     person = demo.people.first()
     tags = opengraph(client, person.get_absolute_url())

@@ -14,7 +14,8 @@ import pytest
 from django.apps import apps
 from django.core.management import call_command
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+# NEWSROOM_CHROMIUM names another build (a distribution that calls it chromium-browser).
+CHROMIUM = os.environ.get("NEWSROOM_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_FLAGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -23,6 +24,7 @@ CHROMIUM_FLAGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+SKIPPED_FOR_NO_BROWSER = pytest.StashKey[int]()
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 
 # Playwright's sync API runs an event loop in the test thread; the test itself
@@ -36,9 +38,22 @@ def pytest_collection_modifyitems(config, items):
     if os.environ.get("NEWSROOM_REQUIRE_BROWSER"):
         raise pytest.UsageError(f"Chromium not found at {CHROMIUM}; apt-get install chromium")
     skip = pytest.mark.skip(reason="Debian's Chromium is not installed (apt-get install chromium)")
-    for item in items:
-        if "browser" in item.keywords:
-            item.add_marker(skip)
+    browser_tests = [item for item in items if "browser" in item.keywords]
+    for item in browser_tests:
+        item.add_marker(skip)
+    config.stash[SKIPPED_FOR_NO_BROWSER] = len(browser_tests)
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    # A green run that tested no page in a browser must not look like a full one.
+    if skipped := config.stash.get(SKIPPED_FOR_NO_BROWSER, 0):
+        terminalreporter.write_sep(
+            "!",
+            f"{skipped} browser tests were SKIPPED: Chromium is not at {CHROMIUM}. "
+            "Install it (sudo apt-get install chromium) and run make test again",
+            yellow=True,
+            bold=True,
+        )
 
 
 @pytest.fixture(scope="session")

@@ -123,3 +123,28 @@ def test_a_role_may_end_in_the_month_it_started():
     role = make_role(make_person(), make_organisation(), start="2017-07-20", end="2017-07")
     role.full_clean()
     assert role.held_on(datetime.date(2017, 7, 25))
+
+
+@pytest.mark.parametrize(
+    "title, organisation, shown",
+    [
+        (
+            "Minister of Foreign Affairs, African Cooperation and Moroccan Expatriates",
+            "Ministry of Foreign Affairs, African Cooperation and Moroccan Expatriates",
+            "Minister of Foreign Affairs, African Cooperation and Moroccan Expatriates",
+        ),
+        ("Secretary of Defense", "Department of Defense", "Secretary of Defense"),
+        (
+            "Chief of Staff of the Royal Armed Forces",
+            "Royal Armed Forces",
+            "Chief of Staff of the Royal Armed Forces",
+        ),
+        ("Spokesperson", "NATO", "Spokesperson, NATO"),
+        ("Secretary of State", "Department of State", "Secretary of State"),
+        ("Minister of Defence", "Ministry of Foreign Affairs", None),
+    ],
+)
+def test_a_role_names_its_organisation_once(db, title, organisation, shown):
+    role = make_role(make_person(), make_organisation(organisation), title=title)
+
+    assert role.title_and_organisation == (shown or f"{title}, {organisation}")
