@@ -17,8 +17,3 @@ def init_sentry(dsn: str, *, environment: str, traces_sample_rate: float) -> Non
         # Readers' and journalists' addresses, cookies and names stay here.
         send_default_pii=False,
     )
-
-
-def is_active() -> bool:
-    """Whether errors are being sent to Sentry."""
-    return sentry_sdk.get_client().is_active()

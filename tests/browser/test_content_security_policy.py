@@ -76,6 +76,8 @@ def open_context(browser):
         watch = Watch(context)
         page = context.new_page()
         page.set_default_timeout(10_000)
+        # A first visit makes the pictures' renditions, slow on a busy machine.
+        page.set_default_navigation_timeout(60_000)
         contexts.append(context)
         return page, watch
 
@@ -88,7 +90,7 @@ def visit(page, url):
     """Open `url` and wait until its scripts have run; the response, which must be
     a page sent with the policy."""
     response = page.goto(url)
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state("networkidle", timeout=60_000)
     assert response.status == 200, url
     assert "default-src 'self'" in response.headers["content-security-policy"], url
     return response
