@@ -38,6 +38,7 @@ from django.utils import timezone
 
 FORMAT = 1
 MANIFEST = "manifest.json"
+REQUIRED = {"created_at", "engine", "migrations", "database", "media"}
 MEDIA_ARCHIVE = "media.tar"
 DATABASE_FILES = {"sqlite": "database.sqlite3", "postgresql": "database.pgdump"}
 ENGINE_NAMES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
@@ -363,6 +364,12 @@ def read_manifest(folder: Path) -> dict:
         raise BackupError(
             f"{folder / MANIFEST} is not a manifest this version understands "
             f"(format {manifest.get('format') if isinstance(manifest, dict) else '?'})."
+        )
+    missing = sorted(REQUIRED - set(manifest))
+    if missing or manifest["engine"] not in ENGINE_NAMES:
+        raise BackupError(
+            f"{folder / MANIFEST} is damaged: "
+            + (f"it lacks {', '.join(missing)}." if missing else "its engine is unknown.")
         )
     entries = [manifest["database"]] + ([manifest["media"]] if manifest["media"] else [])
     for entry in entries:
