@@ -314,17 +314,22 @@ def _pg_restore(connection, dump, *, replace, workdir):
     script = workdir / "restore.sql"
     # pg_restore writes the SQL first and psql runs it in one transaction:
     # pg_restore --single-transaction could not also drop the old tables.
-    _run(
-        [
-            _pg_tool(connection, "pg_restore"),
-            "--no-owner",
-            "--no-privileges",
-            f"--file={script}",
-            str(dump),
-        ],
-        os.environ,
-        "pg_restore",
-    )
+    try:
+        _run(
+            [
+                _pg_tool(connection, "pg_restore"),
+                "--no-owner",
+                "--no-privileges",
+                f"--file={script}",
+                str(dump),
+            ],
+            os.environ,
+            "pg_restore",
+        )
+    except BackupError as error:
+        raise BackupError(
+            f"pg_restore refused the restore, the database is unchanged. {error}"
+        ) from error
     prelude = workdir / "prelude.sql"
     prelude.write_text(PG_REPLACE if replace else "")
     command, env = _pg_command(
