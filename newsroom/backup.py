@@ -38,6 +38,7 @@ from django.utils import timezone
 
 FORMAT = 1
 MANIFEST = "manifest.json"
+REQUIRED = {"created_at", "engine", "migrations", "database", "media"}
 MEDIA_ARCHIVE = "media.tar"
 DATABASE_FILES = {"sqlite": "database.sqlite3", "postgresql": "database.pgdump"}
 ENGINE_NAMES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
@@ -313,17 +314,22 @@ def _pg_restore(connection, dump, *, replace, workdir):
     script = workdir / "restore.sql"
     # pg_restore writes the SQL first and psql runs it in one transaction:
     # pg_restore --single-transaction could not also drop the old tables.
-    _run(
-        [
-            _pg_tool(connection, "pg_restore"),
-            "--no-owner",
-            "--no-privileges",
-            f"--file={script}",
-            str(dump),
-        ],
-        os.environ,
-        "pg_restore",
-    )
+    try:
+        _run(
+            [
+                _pg_tool(connection, "pg_restore"),
+                "--no-owner",
+                "--no-privileges",
+                f"--file={script}",
+                str(dump),
+            ],
+            os.environ,
+            "pg_restore",
+        )
+    except BackupError as error:
+        raise BackupError(
+            f"pg_restore refused the restore, the database is unchanged. {error}"
+        ) from error
     prelude = workdir / "prelude.sql"
     prelude.write_text(PG_REPLACE if replace else "")
     command, env = _pg_command(
@@ -363,6 +369,12 @@ def read_manifest(folder: Path) -> dict:
         raise BackupError(
             f"{folder / MANIFEST} is not a manifest this version understands "
             f"(format {manifest.get('format') if isinstance(manifest, dict) else '?'})."
+        )
+    missing = sorted(REQUIRED - set(manifest))
+    if missing or manifest["engine"] not in ENGINE_NAMES:
+        raise BackupError(
+            f"{folder / MANIFEST} is damaged: "
+            + (f"it lacks {', '.join(missing)}." if missing else "its engine is unknown.")
         )
     entries = [manifest["database"]] + ([manifest["media"]] if manifest["media"] else [])
     for entry in entries:
