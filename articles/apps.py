@@ -20,3 +20,7 @@ class ArticlesConfig(AppConfig):
         from . import surrogates
 
         surrogates.connect()
+
+        from . import related
+
+        related.connect()

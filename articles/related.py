@@ -16,8 +16,21 @@ The lookups and scores are SQL written here: built with the ORM, the query
 cost four times as much to put together as to run. The visibility rule in
 them is still `Article.objects.published()`'s, compiled. The story's own
 links come from what its view already prefetched.
+
+The ranking is remembered for `REMEMBERED_SECONDS`, as ids, under a key that
+changes with the story's links and last save (and is forgotten when its picks
+change). A view then reads the ids back by primary key, through
+`published()` again, so a story withdrawn or rescheduled since is never
+shown: the ranking keeps twice as many as are shown, and the next takes the
+place of one that dropped out. What it may miss for that long is a story
+published since that would now rank, as the page cache's copy of the page
+would (docs/caching.md). On PostgreSQL the ranking query costs more to plan
+than to run, a cost every view of a story paid.
 """
 
+import hashlib
+
+from django.core.cache import cache
 from django.db import connections
 from django.db.models import BooleanField, F, IntegerField
 from django.db.models.expressions import RawSQL
@@ -30,6 +43,11 @@ WEIGHTS = {"people": 3, "organisations": 2, "tags": 2, "countries": 1}
 # How far back each kind of link looks for candidates: a country shared with
 # thousands of stories must not make every one of them a candidate.
 CANDIDATES_PER_KIND = 50
+
+# How long a story's ranking is reused; a story published since shows up after it.
+REMEMBERED_SECONDS = 300
+# Ranked for each one shown, so that one withdrawn since has a stand-in.
+KEPT_PER_SHOWN = 2
 
 # What a related story's card shows (articles/includes/article_card.html, compact).
 CARD_FIELDS = (
@@ -159,18 +177,68 @@ def _is_picked(article, connection):
     )
 
 
+def _cards():
+    return Article.objects.select_related("section").only(*CARD_FIELDS)
+
+
+def _remembered_key(pk) -> str:
+    return f"related-stories:{pk}"
+
+
+def _version(article, links) -> str:
+    """Changes whenever what the ranking starts from does: the links, the last save."""
+    made_of = repr((article.updated_at, links)).encode()
+    return hashlib.blake2b(made_of, digest_size=12).hexdigest()
+
+
+def forget(article_pks) -> None:
+    """Drop the remembered rankings of these stories (their picks changed)."""
+    cache.delete_many([_remembered_key(pk) for pk in article_pks])
+
+
 def related_stories(article, *, limit=4):
-    """Public stories related to `article`, best first; expects its links prefetched."""
-    connection = connections[Article.objects.db]
+    """Public stories related to `article`, best first; expects its links prefetched.
+
+    One query: reading back a remembered ranking, or ranking afresh."""
     links = list(_links(article))
+    version = _version(article, links)
+    remembered = cache.get(_remembered_key(article.pk))
+    if remembered and remembered[0] == version:
+        ids = remembered[1]
+        # published() again: what was public when ranked may not be any more.
+        shown = {story.pk: story for story in _cards().published().filter(pk__in=ids)}
+        return [shown[pk] for pk in ids if pk in shown][:limit]
+    ranked = _ranked(article, links, limit=limit * KEPT_PER_SHOWN)
+    cache.set(
+        _remembered_key(article.pk), (version, [story.pk for story in ranked]), REMEMBERED_SECONDS
+    )
+    return ranked[:limit]
+
+
+def _ranked(article, links, *, limit):
+    connection = connections[Article.objects.db]
     candidates = _candidates(article, links, timezone.now(), connection)
     return list(
-        Article.objects.filter(pk__in=RawSQL(*candidates))
+        _cards()
+        .filter(pk__in=RawSQL(*candidates))
         .annotate(
             is_picked=RawSQL(*_is_picked(article, connection), output_field=BooleanField()),
             relatedness=RawSQL(*_score(links, connection), output_field=IntegerField()),
         )
-        .select_related("section")
-        .only(*CARD_FIELDS)
         .order_by("-is_picked", "-relatedness", F("published_at").desc(), "-pk")[:limit]
+    )
+
+
+def picks_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    """m2m_changed on the picks: the stories whose picks these are rank afresh."""
+    if action.startswith("post_"):
+        # The picked side has no accessor (related_name="+"), so it names no set to clear.
+        forget((pk_set or ()) if reverse else [instance.pk])
+
+
+def connect():
+    from django.db.models.signals import m2m_changed
+
+    m2m_changed.connect(
+        picks_changed, sender=Article.related.through, dispatch_uid="related-stories-picks"
     )

@@ -8,6 +8,7 @@ Run on demand (not part of the test suite):
     .venv/bin/python bench/pages.py --stories 2000 --against-wagtail --rounds 2
     .venv/bin/python bench/pages.py --stories 2000 --through varnish --rounds 3
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/pages.py
+    DATABASE_URL=postgres://… .venv/bin/python bench/pages.py --compare-databases --rounds 3
 
 Each size gets a throwaway database: a SQLite file in a temporary folder, or,
 when DATABASE_URL points at PostgreSQL, a fresh `newsroom_bench_<N>` database
@@ -31,6 +32,11 @@ into the project; wrk comes from apt-get if missing.
 `--compare 2000,20000` measures both sizes and prints, per page, the ratio of
 the medians and whether the query counts are equal: a page whose work grows
 with the archive shows up here.
+
+`--compare-databases` (with a PostgreSQL DATABASE_URL) builds the same content
+on SQLite and on PostgreSQL, then measures both in process in `--rounds`
+alternating rounds, swapping which goes first each round, and prints per page
+each round's PostgreSQL/SQLite ratio and their median.
 
 `--against-wagtail` builds the anchor (../shared/anchors/wagtail/setup.sh, with
 the same N, into its own ANCHOR_DATA folder, once), serves both sites with the
@@ -662,12 +668,20 @@ def child(args):
 
     from articles.models import Article
 
-    started = time.perf_counter()
-    call_command("migrate", verbosity=0)
-    migrated = round(time.perf_counter() - started, 2)
-    progress(f"  migrations: {migrated} s")
-    seed, phases = generate(args.stories)
-    phases = {"migrations": migrated, **phases}
+    if args.only == "measure":
+        from articles.demo.stories import MAIN_STORY
+
+        seed, phases = Article.objects.get(slug=MAIN_STORY), {}
+    else:
+        started = time.perf_counter()
+        call_command("migrate", verbosity=0)
+        migrated = round(time.perf_counter() - started, 2)
+        progress(f"  migrations: {migrated} s")
+        seed, phases = generate(args.stories)
+        phases = {"migrations": migrated, **phases}
+    if args.only == "build":
+        print(json.dumps({"stories": args.stories, "vendor": connection.vendor, "phases": phases}))
+        return
     # The test Client needs Django's test environment (response.context, testserver).
     setup_test_environment()
     urls = page_urls(seed)
@@ -692,9 +706,10 @@ def child(args):
 
 
 @contextmanager
-def throwaway_database(stories, folder):
-    """The URL of an empty database for `stories`, dropped afterwards."""
-    base = os.environ.get("DATABASE_URL", "")
+def throwaway_database(stories, folder, base=None):
+    """The URL of an empty database for `stories`, dropped afterwards: on the
+    PostgreSQL server of `base` (default: DATABASE_URL) if it names one, else SQLite."""
+    base = os.environ.get("DATABASE_URL", "") if base is None else base
     if not base.startswith("postgres"):
         path = Path(folder) / f"bench-{stories}.sqlite3"
         try:
@@ -748,11 +763,13 @@ def collect_static(folder):
     )
 
 
-def run_child(stories, database_url, folder, args):
+def run_child(stories, database_url, folder, args, only=None):
+    """The child's JSON line; `only` "build" fills the database, "measure" times a filled one."""
     command = [
         sys.executable,
         __file__,
         "--child",
+        *(["--only", only] if only else []),
         "--stories",
         str(stories),
         "--repeats",
@@ -761,7 +778,7 @@ def run_child(stories, database_url, folder, args):
         str(args.warmup),
         "--budget",
         str(args.budget),
-        *(["--explain"] if args.explain else []),
+        *(["--explain"] if args.explain and only != "build" else []),
     ]
     done = subprocess.run(
         command, env=site_environment(database_url, folder), stdout=subprocess.PIPE, text=True
@@ -769,6 +786,33 @@ def run_child(stories, database_url, folder, args):
     if done.returncode:
         sys.exit(f"the {stories:,}-story run failed")
     return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def compare_databases(folder, args):
+    """The same content on SQLite and on DATABASE_URL's PostgreSQL, each built once,
+    then measured in process in `--rounds` alternating rounds (the order swapping
+    each round), so that a noisy neighbour weighs on both: ({vendor: build}, rounds)."""
+    base = os.environ.get("DATABASE_URL", "")
+    if not base.startswith("postgres"):
+        sys.exit("--compare-databases needs DATABASE_URL=postgres://… (SQLite is the other side)")
+    with (
+        throwaway_database(args.stories, folder, base="") as sqlite_url,
+        throwaway_database(args.stories, folder, base=base) as postgres_url,
+    ):
+        urls = {"sqlite": sqlite_url, "postgresql": postgres_url}
+        builds = {}
+        for vendor, url in urls.items():
+            progress(f"{args.stories:,} stories on {vendor}: building")
+            builds[vendor] = run_child(args.stories, url, folder, args, only="build")
+        rounds = []
+        for number in range(args.rounds):
+            order = list(urls) if number % 2 == 0 else list(reversed(urls))
+            measured = {}
+            for vendor in order:
+                progress(f"round {number + 1}, {vendor}:")
+                measured[vendor] = run_child(args.stories, urls[vendor], folder, args, "measure")
+            rounds.append(measured)
+    return builds, rounds
 
 
 # --- Serving under load -----------------------------------------------------------
@@ -1503,6 +1547,37 @@ def print_against_wagtail(results, args):
     )
 
 
+def print_database_comparison(builds, rounds, args):
+    for vendor, build in builds.items():
+        phases = ", ".join(f"{name} {seconds} s" for name, seconds in build["phases"].items())
+        print(f"{args.stories:,} stories on {vendor}: {phases}")
+    print(
+        f"\nPostgreSQL / SQLite, in process, {args.stories:,} stories, {len(rounds)} rounds "
+        f"alternating (median of each round's medians; ratio per round):\n"
+    )
+    rows = []
+    for name in rounds[0]["sqlite"]["pages"]:
+        sqlite = [measured["sqlite"]["pages"][name] for measured in rounds]
+        postgres = [measured["postgresql"]["pages"][name] for measured in rounds]
+        ratios = [
+            pg["median_ms"] / lite["median_ms"] for lite, pg in zip(sqlite, postgres, strict=True)
+        ]
+        rows.append(
+            [
+                name,
+                round(statistics.median(page["median_ms"] for page in sqlite), 1),
+                round(statistics.median(page["median_ms"] for page in postgres), 1),
+                " ".join(f"{ratio:.2f}" for ratio in ratios),
+                f"{statistics.median(ratios):.2f}×",
+                f"{sqlite[0]['queries']} / {postgres[0]['queries']}",
+            ]
+        )
+    table(
+        ["page", "SQLite ms", "PostgreSQL ms", "ratio each round", "median ratio", "queries"],
+        rows,
+    )
+
+
 def print_through_varnish(results, args):
     print(
         f"The article ({results['kb']} KB), cached by Varnish ({VARNISH_STORAGE}) against "
@@ -1584,7 +1659,8 @@ def arguments(argv=None):
         "--rounds",
         type=int,
         default=2,
-        help="alternations per page against Wagtail, or of the sides --through compares",
+        help="alternations per page against Wagtail, of the sides --through compares, "
+        "or of the databases --compare-databases compares",
     )
     parser.add_argument("--wagtail-anchor", default=str(DEFAULT_ANCHOR), help="the anchor's folder")
     parser.add_argument(
@@ -1606,16 +1682,25 @@ def arguments(argv=None):
         default=60,
         help="--through: seconds of load on the home page, one publish a second (default 60)",
     )
+    parser.add_argument(
+        "--compare-databases",
+        action="store_true",
+        help="the same content on SQLite and DATABASE_URL's PostgreSQL, alternating "
+        "--rounds rounds in process: PostgreSQL/SQLite per page",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--only", choices=["build", "measure"], help=argparse.SUPPRESS)
     parser.add_argument("--publisher", action="store_true", help=argparse.SUPPRESS)
     return parser.parse_args(argv)
 
 
 def main(args):
     sizes = [int(size) for size in args.compare.split(",")] if args.compare else [args.stories]
-    if (args.against_wagtail or args.through) and args.compare:
-        sys.exit("--against-wagtail and --through take one size (--stories)")
+    if (args.against_wagtail or args.through or args.compare_databases) and args.compare:
+        sys.exit("--against-wagtail, --through and --compare-databases take one size (--stories)")
+    if args.compare_databases and (args.load or args.against_wagtail or args.through):
+        sys.exit("--compare-databases measures in process only")
     if args.load or args.against_wagtail or args.through:
         ensure_wrk()
     if args.through == "varnish":
@@ -1626,6 +1711,9 @@ def main(args):
     try:
         progress(f"collectstatic into {folder}")
         collect_static(folder)
+        if args.compare_databases:
+            print_database_comparison(*compare_databases(folder, args), args)
+            return
         runs = []
         for stories in sizes:
             with throwaway_database(stories, folder) as database_url:

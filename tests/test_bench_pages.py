@@ -86,3 +86,18 @@ def test_hit_ratio_counts_only_what_happened_between_the_two_readings(bench):
     before = {"cache_hit": 100, "cache_miss": 10}
     after = {"cache_hit": 1_090, "cache_miss": 20}
     assert bench.hit_ratio(before, after) == {"hits": 990, "misses": 10, "ratio": 0.99}
+
+
+# --- `--compare-databases`: what it refuses (no timings here) ---------------------
+
+
+def test_comparing_databases_needs_a_postgresql_database_url(bench, monkeypatch, tmp_path):
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'bench.sqlite3'}")
+    with pytest.raises(SystemExit, match="needs DATABASE_URL=postgres"):
+        bench.compare_databases(tmp_path, bench.arguments(["--compare-databases"]))
+
+
+def test_comparing_databases_takes_one_size_and_no_load(bench):
+    for extra in (["--compare", "2000,20000"], ["--load"], ["--against-wagtail"]):
+        with pytest.raises(SystemExit):
+            bench.main(bench.arguments(["--compare-databases", *extra]))

@@ -85,3 +85,53 @@ def test_related_stories_cost_one_query_that_reads_no_body(story):
         assert len(related_stories(story)) == 1
     assert len(captured) == 1
     assert '"articles_article"."body"' not in captured.captured_queries[0]["sql"]
+
+
+# --- The ranking is remembered; visibility is checked at every view ---------------
+
+
+def related_on_the_page(client, story):
+    return client.get(story.get_absolute_url()).context["related_articles"]
+
+
+def test_a_related_story_withdrawn_after_ranking_leaves_the_panel_and_the_next_takes_its_place(
+    client, story, editor
+):
+    from articles import workflow
+
+    sharing = [make_article(tags=["defence"], published_at=days_ago(n)) for n in range(1, 6)]
+    assert related_on_the_page(client, story) == sharing[:4]
+    workflow.withdraw(sharing[0], by=editor, reason="The source retracted.")
+    assert related_on_the_page(client, story) == sharing[1:5]
+
+
+def test_a_related_story_rescheduled_after_ranking_is_not_shown_before_it_is_due(client, story):
+    sharing = make_article(tags=["defence"], published_at=days_ago(1))
+    assert related_on_the_page(client, story) == [sharing]
+    Article.objects.filter(pk=sharing.pk).update(published_at=timezone.now() + timedelta(days=1))
+    assert related_on_the_page(client, story) == []
+
+
+def test_an_editors_new_pick_shows_on_the_next_view(client, story):
+    sharing = make_article(tags=["defence"], published_at=days_ago(1))
+    assert related_on_the_page(client, story) == [sharing]
+    picked = make_article("Picked", published_at=days_ago(300))
+    story.related.add(picked)
+    assert related_on_the_page(client, story) == [picked, sharing]
+
+
+def test_a_story_given_a_new_link_is_ranked_afresh(client, story, esper):
+    about_the_pentagon = make_article(organisations=[make_organisation("NATO")])
+    assert related_on_the_page(client, story) == []
+    story.organisations.add(about_the_pentagon.organisations.get())
+    assert related_on_the_page(client, story) == [about_the_pentagon]
+
+
+def test_a_remembered_ranking_is_read_back_in_one_query_that_reads_no_body(story):
+    make_article(tags=["defence"])
+    first = related_to(story)
+    story = Article.objects.for_story_page().get(pk=story.pk)
+    with CaptureQueriesContext(connection) as captured:
+        assert related_stories(story) == first
+    assert len(captured) == 1
+    assert '"articles_article"."body"' not in captured.captured_queries[0]["sql"]
