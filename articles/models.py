@@ -666,6 +666,18 @@ class Article(models.Model):
             .first()
         )
 
+    def withdrawal_note(self) -> str:
+        """The note to readers of the withdrawal scheduled ahead, or ""."""
+        if self.withdraws_at is None:
+            return ""
+        scheduled = (
+            self.events.filter(action=ArticleEvent.Action.SCHEDULE_WITHDRAWAL)
+            .order_by("-at", "-pk")
+            .values_list("note", flat=True)
+            .first()
+        )
+        return scheduled or ""
+
     @remembered_while("slug", "published_at", "created_at")
     def get_absolute_url(self):
         # The date is the newsroom's local publication day, as printed on the page.
