@@ -873,7 +873,11 @@ class Article(models.Model):
 
         Called by whatever changes a slug (the admin's save), never from `save()`.
         """
-        if old_slug == self.slug or not self.is_published():
+        # An embargoed story readers saw keeps its old links for when it comes back.
+        was_seen = self.is_published() or (
+            self.is_embargoed() and self.was_public_before_its_embargo
+        )
+        if old_slug == self.slug or not was_seen:
             return
         FormerSlug.objects.filter(slug=self.slug).delete()
         FormerSlug.objects.update_or_create(slug=old_slug, defaults={"article": self})
