@@ -45,6 +45,10 @@ class StateListFilter(admin.SimpleListFilter):
             return queryset.scheduled(at=now)
         if value == State.PUBLISHED:
             return queryset.published(at=now)
+        if value == State.EMBARGOED:
+            return queryset.embargoed(at=now)
+        if value == State.WITHDRAWN:
+            return queryset.withdrawn(at=now)
         if value in State.values:
             return queryset.filter(status=value)
         return queryset
@@ -67,9 +71,14 @@ class WorkflowViews:
         events = list(article.events.select_related("by").order_by("-at", "-pk")[:8])
         last_note = workflow.sent_back_note(article)
         link = PreviewLink.objects.filter(article=article).first()
+        now = timezone.now()
         return {
             "workflow": {
-                "state": workflow.state_of(article),
+                "state": workflow.state_of(article, now),
+                "withdrawal_due": article.withdraws_at
+                if article.withdraws_at and article.withdraws_at > now
+                else None,
+                "withdrawal_note": article.withdrawal_note(),
                 "badge": state_badge(article),
                 "allowed": workflow.allowed_transitions(request.user, article),
                 "events": events,
@@ -142,6 +151,9 @@ class WorkflowViews:
         if name not in workflow.TRANSITIONS:
             raise Http404("No such transition.")
         try:
+            # Who may is answered before what was typed is read: a crafted request
+            # from someone who may not gets its 403 whatever it holds.
+            workflow.check(name, request.user, article)
             kwargs = self._transition_arguments(request, name)
             event = getattr(workflow, name)(article, by=request.user, **kwargs)
         except workflow.PermissionRefused as refusal:
@@ -163,13 +175,21 @@ class WorkflowViews:
         if name == "add_correction":
             return {"text": post.get("text", ""), "kind": post.get("kind", "correction")}
         if name == "publish" and post.get("at"):
-            form = ScheduleForm({"at": post["at"]})
-            if not form.is_valid():
-                raise TransitionNotAllowed(
-                    f"“{post['at']}” is not a date and time; nothing was changed."
-                )
-            return {"at": form.cleaned_data["at"]}
+            return {"at": self._time(post["at"])}
+        if name == "embargo":
+            return {"until": self._time(post["until"]) if post.get("until") else None}
+        if name == "schedule_withdrawal":
+            return {
+                "at": self._time(post["at"]) if post.get("at") else None,
+                "reason": post.get("reason", ""),
+            }
         return {}
+
+    def _time(self, text):
+        form = ScheduleForm({"at": text})
+        if not form.is_valid():
+            raise TransitionNotAllowed(f"“{text}” is not a date and time; nothing was changed.")
+        return form.cleaned_data["at"]
 
     def preview_view(self, request, pk):
         article = self._story(request, pk)

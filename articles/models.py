@@ -137,19 +137,60 @@ class AnyOf(models.Lookup):
         return f"{lhs} = ANY(ARRAY{rhs})", [*lhs_params, *rhs_params]
 
 
+def _not_embargoed(at):
+    """No embargo on the story at `at`: never embargoed, or its lift time has passed."""
+    return Q(embargoed_at__isnull=True) | Q(embargo_lifts_at__lte=at)
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self, at=None):
-        """Stories a reader may see at `at` (default: now). The one visibility rule."""
+        """Stories a reader may see at `at` (default: now). The one visibility rule.
+
+        Published, its publication time passed, not under an embargo at `at`
+        (none, or its lift time passed) and not past a scheduled withdrawal.
+        Embargoes and windows are nullable columns checked beside the
+        (status, published_at) index, so every list keeps its index plan;
+        nothing has to run at a lift or withdrawal time.
+        """
         at = at or timezone.now()
-        return self.filter(status=Status.PUBLISHED, published_at__lte=at)
+        return self.filter(
+            _not_embargoed(at),
+            Q(withdraws_at__isnull=True) | Q(withdraws_at__gt=at),
+            status=Status.PUBLISHED,
+            published_at__lte=at,
+        )
 
     def scheduled(self, at=None):
-        """Published stories whose publication time is still ahead at `at` (default: now).
+        """Published stories whose publication time is still ahead at `at` (default: now),
+        and not under embargo (an embargo with a lift time is `embargoed()`).
 
         They go public on time with nothing running (`published()`).
         """
         at = at or timezone.now()
-        return self.filter(status=Status.PUBLISHED, published_at__gt=at)
+        return self.filter(_not_embargoed(at), status=Status.PUBLISHED, published_at__gt=at)
+
+    def embargoed(self, at=None):
+        """Stories under embargo at `at` (default: now): until their lift time, or,
+        without one, until an editor lifts it. Matches `Article.is_embargoed`."""
+        at = at or timezone.now()
+        return self.filter(
+            Q(embargo_lifts_at__isnull=True) | Q(embargo_lifts_at__gt=at),
+            status=Status.PUBLISHED,
+            embargoed_at__isnull=False,
+        )
+
+    def withdrawal_scheduled(self, at=None):
+        """Stories that are or will be public with a withdrawal time still ahead at `at`."""
+        at = at or timezone.now()
+        return self.filter(status=Status.PUBLISHED, withdraws_at__gt=at)
+
+    def withdrawn(self, at=None):
+        """Stories whose address answers 410 Gone at `at`: withdrawn by an editor, or
+        past the withdrawal time an editor set. Matches `Article.is_withdrawn`."""
+        at = at or timezone.now()
+        return self.filter(
+            Q(status=Status.WITHDRAWN) | Q(status=Status.PUBLISHED, withdraws_at__lte=at)
+        )
 
     def started_or_bylined_by(self, user):
         """The stories `user` started or has a byline on: theirs, in the newsroom's words."""
@@ -271,16 +312,55 @@ class ArticleQuerySet(models.QuerySet):
         GETs cost next to nothing. Call it on `Article.objects`. A draft's save moves it too: a needless refetch, never a
         stale page.
         """
+        now = timezone.now()
         newest_save = self.order_by("-updated_at").values("updated_at")[:1]
-        newest_release = self.published().order_by("-published_at").values("published_at")[:1]
-        # Both read in one round trip, as scalar subqueries on any one row.
+        newest_release = self.published(now).order_by("-published_at").values("published_at")[:1]
+        # Embargoes lifting and withdrawals falling due change what readers see
+        # without a save; each is read from its own partial index.
+        newest_lift = (
+            self.filter(embargo_lifts_at__lte=now)
+            .order_by("-embargo_lifts_at")
+            .values("embargo_lifts_at")[:1]
+        )
+        newest_end = (
+            self.filter(withdraws_at__lte=now).order_by("-withdraws_at").values("withdraws_at")[:1]
+        )
+        # All read in one round trip, as scalar subqueries on any one row.
         row = (
             self.order_by()
-            .annotate(saved=Subquery(newest_save), went_live=Subquery(newest_release))
-            .values_list("saved", "went_live")
+            .annotate(
+                saved=Subquery(newest_save),
+                went_live=Subquery(newest_release),
+                lifted=Subquery(newest_lift),
+                ended=Subquery(newest_end),
+            )
+            .values_list("saved", "went_live", "lifted", "ended")
             .first()
         )
         return max(filter(None, row or ()), default=None)
+
+    def next_public_change(self, after=None):
+        """The next moment after `after` (default: now) what readers see changes by
+        itself, or None: a scheduled story going live, an embargo lifting or a
+        withdrawal falling due.
+
+        One query, each time read from its own index. Call it on `Article.objects`.
+        """
+        after = after or timezone.now()
+        go_live = self.scheduled(after).order_by("published_at").values("published_at")[:1]
+        lift = (
+            self.filter(status=Status.PUBLISHED, embargo_lifts_at__gt=after)
+            .order_by("embargo_lifts_at")
+            .values("embargo_lifts_at")[:1]
+        )
+        end = self.withdrawal_scheduled(after).order_by("withdraws_at").values("withdraws_at")[:1]
+        row = (
+            self.order_by()
+            .annotate(go_live=Subquery(go_live), lift=Subquery(lift), end=Subquery(end))
+            .values_list("go_live", "lift", "end")
+            .first()
+        )
+        return min(filter(None, row or ()), default=None)
 
     def showing(self, image):
         """Stories that show a library picture: as lead image or as a figure in the body."""
@@ -346,7 +426,9 @@ PUBLISHING_GRACE = timedelta(minutes=1)
 
 # Set by the workflow's transitions alone (articles/workflow.py), never by a form,
 # an edit or a restore: restoring old text never publishes or withdraws a story.
-WORKFLOW_FIELDS = frozenset({"status", "published_at", "created_by"})
+WORKFLOW_FIELDS = frozenset(
+    {"status", "published_at", "created_by", "embargoed_at", "embargo_lifts_at", "withdraws_at"}
+)
 
 
 class Article(models.Model):
@@ -423,6 +505,27 @@ class Article(models.Model):
         db_index=True,
         help_text="When the story was (or will be) first published.",
     )
+    # Set by the workflow only (`embargo`, `lift_embargo`, `schedule_withdrawal`);
+    # `published()` reads them, so a lift or a withdrawal needs no worker.
+    embargoed_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When an editor put the story under embargo; empty if it never was "
+        "or the embargo was lifted.",
+    )
+    embargo_lifts_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When the embargo lifts by itself; empty: when an editor lifts it.",
+    )
+    withdraws_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When the story is withdrawn by itself (the end of its window).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     created_by = models.ForeignKey(
@@ -481,6 +584,10 @@ class Article(models.Model):
                 condition=~Q(status=Status.PUBLISHED) | Q(published_at__isnull=False),
                 name="published_story_has_publication_time",
             ),
+            models.CheckConstraint(
+                condition=Q(embargo_lifts_at__isnull=True) | Q(embargoed_at__isnull=False),
+                name="embargo_lift_time_needs_an_embargo",
+            ),
             models.UniqueConstraint(
                 fields=["source_hash"],
                 condition=~Q(source_hash=""),
@@ -500,12 +607,25 @@ class Article(models.Model):
             ),
             # `latest_public_change()`: conditional GETs answered from the index.
             models.Index(fields=["updated_at"], name="story_last_saved"),
+            # The next (and last) embargo lift and withdrawal: a handful of stories,
+            # for the page cache's expiry and conditional GETs.
+            models.Index(
+                fields=["embargo_lifts_at"],
+                condition=Q(embargo_lifts_at__isnull=False),
+                name="story_embargo_lifts",
+            ),
+            models.Index(
+                fields=["withdraws_at"],
+                condition=Q(withdraws_at__isnull=False),
+                name="story_withdrawal_due",
+            ),
         ]
         permissions = [
             ("publish_article", "Can publish, schedule, unschedule and send back stories"),
             ("withdraw_article", "Can withdraw stories and return them to draft"),
             ("correct_article", "Can add corrections and updates to published stories"),
             ("edit_any_article", "Can edit any story in any state"),
+            ("embargo_article", "Can put stories under embargo and lift embargoes"),
         ]
 
     def __str__(self):
@@ -535,12 +655,28 @@ class Article(models.Model):
         super().save(*args, **kwargs)
 
     def withdrawal(self):
-        """The event that withdrew this story (its note is for readers), or None."""
-        if self.status != Status.WITHDRAWN:
+        """The event that withdrew this story, or scheduled the withdrawal that has
+        fallen due (its note is for readers), or None."""
+        if not self.is_withdrawn():
             return None
+        Action = ArticleEvent.Action
         return (
-            self.events.filter(action=ArticleEvent.Action.WITHDRAW).order_by("-at", "-pk").first()
+            self.events.filter(action__in=[Action.WITHDRAW, Action.SCHEDULE_WITHDRAWAL])
+            .order_by("-at", "-pk")
+            .first()
         )
+
+    def withdrawal_note(self) -> str:
+        """The note to readers of the withdrawal scheduled ahead, or ""."""
+        if self.withdraws_at is None:
+            return ""
+        scheduled = (
+            self.events.filter(action=ArticleEvent.Action.SCHEDULE_WITHDRAWAL)
+            .order_by("-at", "-pk")
+            .values_list("note", flat=True)
+            .first()
+        )
+        return scheduled or ""
 
     @remembered_while("slug", "published_at", "created_at")
     def get_absolute_url(self):
@@ -558,6 +694,40 @@ class Article(models.Model):
             self.status == Status.PUBLISHED
             and self.published_at is not None
             and self.published_at > at
+            and not self.is_embargoed(at)
+        )
+
+    def is_embargoed(self, at=None):
+        """Matches `Article.objects.embargoed()`."""
+        at = at or timezone.now()
+        return (
+            self.status == Status.PUBLISHED
+            and self.embargoed_at is not None
+            and (self.embargo_lifts_at is None or self.embargo_lifts_at > at)
+        )
+
+    def is_withdrawn(self, at=None):
+        """Matches `Article.objects.withdrawn()`."""
+        at = at or timezone.now()
+        if self.status == Status.WITHDRAWN:
+            return True
+        return (
+            self.status == Status.PUBLISHED
+            and self.withdraws_at is not None
+            and self.withdraws_at <= at
+        )
+
+    @property
+    def was_public_before_its_embargo(self) -> bool:
+        """Readers saw it before the embargo began: its publication time is older.
+
+        An embargo on a story that was never public sets its publication time to
+        the lift time (or the embargo's start, until an editor lifts it).
+        """
+        return (
+            self.embargoed_at is not None
+            and self.published_at is not None
+            and self.published_at < self.embargoed_at
         )
 
     @property
@@ -574,6 +744,8 @@ class Article(models.Model):
             self.status == Status.PUBLISHED
             and self.published_at is not None
             and self.published_at <= at
+            and not self.is_embargoed(at)
+            and not self.is_withdrawn(at)
         )
 
     @property
@@ -636,7 +808,7 @@ class Article(models.Model):
 
     @property
     def state(self):
-        """Draft, in review, scheduled, published or withdrawn, as of now."""
+        """Draft, in review, scheduled, embargoed, published or withdrawn, as of now."""
         from . import workflow
 
         return workflow.state_of(self)
@@ -671,6 +843,26 @@ class Article(models.Model):
 
         return workflow.redraft(self, by=by)
 
+    def embargo(self, *, by, until=None):
+        from . import workflow
+
+        return workflow.embargo(self, by=by, until=until)
+
+    def lift_embargo(self, *, by):
+        from . import workflow
+
+        return workflow.lift_embargo(self, by=by)
+
+    def schedule_withdrawal(self, *, by, at, reason):
+        from . import workflow
+
+        return workflow.schedule_withdrawal(self, by=by, at=at, reason=reason)
+
+    def cancel_withdrawal(self, *, by):
+        from . import workflow
+
+        return workflow.cancel_withdrawal(self, by=by)
+
     def add_correction(self, *, by, text, kind="correction"):
         from . import workflow
 
@@ -681,7 +873,11 @@ class Article(models.Model):
 
         Called by whatever changes a slug (the admin's save), never from `save()`.
         """
-        if old_slug == self.slug or not self.is_published():
+        # An embargoed story readers saw keeps its old links for when it comes back.
+        was_seen = self.is_published() or (
+            self.is_embargoed() and self.was_public_before_its_embargo
+        )
+        if old_slug == self.slug or not was_seen:
             return
         FormerSlug.objects.filter(slug=self.slug).delete()
         FormerSlug.objects.update_or_create(slug=old_slug, defaults={"article": self})
@@ -817,10 +1013,22 @@ class ArticleEvent(models.Model):
         EDIT = "edit", "Edited"
         IMPORT = "import", "Imported"
         PICTURE = "picture", "Picture re-described"
+        EMBARGO = "embargo", "Embargoed"
+        LIFT = "lift", "Embargo lifted"
+        SCHEDULE_WITHDRAWAL = "schedule-withdrawal", "Withdrawal scheduled"
+        CANCEL_WITHDRAWAL = "cancel-withdrawal", "Scheduled withdrawal cancelled"
 
     # Any of these in a story's history means readers have seen it (a story
     # loaded as published has no "publish" event, but is withdrawn with one).
-    WENT_PUBLIC = (Action.PUBLISH, Action.WENT_LIVE, Action.WITHDRAW)
+    # A lift makes a story public; a withdrawal is only scheduled on a story that
+    # is or will be live (counted as seen, to be safe).
+    WENT_PUBLIC = (
+        Action.PUBLISH,
+        Action.WENT_LIVE,
+        Action.WITHDRAW,
+        Action.LIFT,
+        Action.SCHEDULE_WITHDRAWAL,
+    )
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="events")
     action = models.CharField(max_length=20, choices=Action.choices)
@@ -831,6 +1039,13 @@ class ArticleEvent(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     at = models.DateTimeField(default=timezone.now)
+    takes_effect_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="For a move decided ahead of its time (an embargo's lift, a scheduled "
+        "withdrawal): when it takes effect. Nothing runs then; readers' pages "
+        "change at that time.",
+    )
 
     class Meta:
         ordering = ["at", "pk"]
@@ -839,6 +1054,20 @@ class ArticleEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_action_display()}, {self.at:%Y-%m-%d %H:%M}"
+
+    # What a move decided ahead of time does when its time comes: (due, done).
+    EFFECTS = {
+        Action.EMBARGO: ("lifts", "lift time passed"),
+        Action.SCHEDULE_WITHDRAWAL: ("withdrawn", "withdrawal time passed"),
+    }
+
+    def effect(self, at=None) -> str:
+        """ "lifts" or "withdrawn" while `takes_effect_at` is ahead, then the words for
+        its time having passed (a later move, if any, is its own event)."""
+        if self.takes_effect_at is None or self.action not in self.EFFECTS:
+            return ""
+        due, done = self.EFFECTS[self.action]
+        return done if self.takes_effect_at <= (at or timezone.now()) else due
 
 
 class Revision(models.Model):

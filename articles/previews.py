@@ -20,7 +20,7 @@ from django.utils import timezone
 from newsroom.site import absolute
 
 from . import workflow
-from .models import Article, ArticleEvent, PreviewLink, Status
+from .models import Article, ArticleEvent, PreviewLink
 
 Action = ArticleEvent.Action
 
@@ -107,7 +107,8 @@ def shared_preview(request, token):
     article = link.article
     if article.is_published():
         return redirect(article)
-    if article.status == Status.WITHDRAWN:
+    # Withdrawn now or on schedule; an embargoed story is what share links are for.
+    if article.is_withdrawn():
         raise Http404("This story was withdrawn.")
     article = Article.objects.for_story_page().get(pk=article.pk)
     article.prefetch_renditions()

@@ -58,6 +58,8 @@ CARD_FIELDS = (
     "published_at",
     "created_at",
     "section__name",
+    # Not shown: the page is cached no longer than until it is withdrawn on schedule.
+    "withdraws_at",
 )
 
 

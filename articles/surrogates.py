@@ -93,31 +93,39 @@ NEXT_GO_LIVE_SECONDS = 30
 
 
 def next_change():
-    """When the next scheduled story goes live (or None): no list may be cached past it."""
+    """When the next scheduled story goes live, embargo lifts or withdrawal falls
+    due (or None): no list may be cached past it."""
     from .models import Article
 
     now = timezone.now()
     known = cache.get(NEXT_GO_LIVE)
     if known is not None and (known[0] is None or known[0] > now):
         return known[0]
-    upcoming = (
-        Article.objects.scheduled(now)
-        .order_by("published_at")
-        .values_list("published_at", flat=True)
-        .first()
-    )
+    upcoming = Article.objects.next_public_change(now)
     cache.set(NEXT_GO_LIVE, (upcoming,), NEXT_GO_LIVE_SECONDS)
     return upcoming
 
 
+def window_end(stories):
+    """The earliest withdrawal time ahead among `stories` (or None), read from what
+    was loaded only: a page showing a story, or a card of it, is cached no longer
+    than until the story's window ends, without a query."""
+    now = timezone.now()
+    ends = [vars(story).get("withdraws_at") for story in stories]
+    return min((end for end in ends if end is not None and end > now), default=None)
+
+
 def public_page(response, keys, *, stories=(), is_list=True):
-    """Tag a public page built from `keys`, showing `stories` as cards; a list is
-    cached no longer than until the next scheduled story goes live."""
+    """Tag a public page built from `keys`, showing `stories` as cards; cached no
+    longer than until one of them is withdrawn on schedule, and a list no longer
+    than until the next scheduled story goes live (or embargo lifts, or
+    withdrawal falls due)."""
     if response.status_code != 200:
         return response  # a 304, a redirect: nothing to store
     named = {FURNITURE, *keys}
     for story in stories:
         named |= shown(story)
+    tag(response, named, until=window_end(stories))
     return tag(response, named, until=next_change() if is_list else None)
 
 

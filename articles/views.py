@@ -14,7 +14,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 from . import search as search_engine
 from . import surrogates
 from .forms import SearchForm
-from .models import Article, FormerSlug, Section, Status, TaggedStory, tags_in_public_stories
+from .models import Article, FormerSlug, Section, TaggedStory, tags_in_public_stories
 from .related import related_stories
 
 FRONT_PAGE_SIZE = 5
@@ -71,7 +71,7 @@ class ArticleDetailView(DetailView):
         except Http404:
             # A withdrawn story says so (410 Gone); anything else not public is
             # indistinguishable from a story that never existed.
-            gone = Article.objects.filter(slug=kwargs["slug"], status=Status.WITHDRAWN).first()
+            gone = Article.objects.withdrawn().filter(slug=kwargs["slug"]).first()
             if gone is not None:
                 return self.gone(gone)
             return self.redirect_from_former_slug()
@@ -85,7 +85,7 @@ class ArticleDetailView(DetailView):
         return surrogates.public_page(
             response,
             surrogates.shown(self.object, detail=True),
-            stories=context["related_articles"],
+            stories=[self.object, *context["related_articles"]],
             is_list=False,
         )
 

@@ -8,9 +8,14 @@ public views and management commands all ask `can_view`, `can_edit` and
 `allowed_transitions` here, so there is one rule to audit.
 
 A scheduled story is a published story whose `published_at` lies ahead: the
-visibility rule (`Article.objects.published()`) makes it public on time.
+visibility rule (`Article.objects.published()`) makes it public on time. An
+embargoed story is a published story with `embargoed_at` set and its
+`embargo_lifts_at` (if any) ahead; a story past its `withdraws_at` is
+withdrawn. The same rule decides both when a page is read: no worker lifts an
+embargo or withdraws a story on time.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
@@ -40,13 +45,22 @@ class State(models.TextChoices):
     DRAFT = "draft", "Draft"
     IN_REVIEW = "in-review", "In review"
     SCHEDULED = "scheduled", "Scheduled"
+    EMBARGOED = "embargoed", "Embargoed"
     PUBLISHED = "published", "Published"
     WITHDRAWN = "withdrawn", "Withdrawn"
 
 
 def state_of(article: Article, at: datetime | None = None) -> State:
-    """The story's state at `at` (default: now); matches `Article.is_published`."""
+    """The story's state at `at` (default: now); matches `Article.is_published`.
+
+    A withdrawal that has fallen due comes first, then an embargo (a story
+    embargoed until 14:00 is embargoed, not scheduled, until then).
+    """
     if article.status == Status.PUBLISHED:
+        if article.is_withdrawn(at):
+            return State.WITHDRAWN
+        if article.is_embargoed(at):
+            return State.EMBARGOED
         return State.SCHEDULED if article.is_scheduled(at) else State.PUBLISHED
     return State(article.status)
 
@@ -106,6 +120,8 @@ class Transition:
     label: str
     sources: frozenset
     permission: str | None  # None: whoever may edit the story
+    # Beyond the state: why this story may not make the move now, or None.
+    condition: Callable[[Article, datetime], str | None] | None = None
 
     def refusal(self, user, article: Article, at: datetime) -> TransitionNotAllowed | None:
         state = state_of(article, at)
@@ -120,11 +136,19 @@ class Transition:
                 f"“{article}” is {state.label.lower()}; only a story that is "
                 f"{allowed} can be {self.past_tense}."
             )
+        if self.condition is not None and (reason := self.condition(article, at)):
+            return TransitionNotAllowed(reason)
         return None
 
     @property
     def past_tense(self) -> str:
         return PAST_TENSE[self.name]
+
+
+def _has_withdrawal_scheduled(article: Article, at: datetime) -> str | None:
+    if article.withdraws_at is None or article.withdraws_at <= at:
+        return f"“{article}” has no withdrawal scheduled."
+    return None
 
 
 TRANSITIONS = {
@@ -144,7 +168,35 @@ TRANSITIONS = {
             "unschedule", "Unschedule", frozenset({State.SCHEDULED}), "articles.publish_article"
         ),
         Transition(
-            "withdraw", "Withdraw", frozenset({State.PUBLISHED}), "articles.withdraw_article"
+            "withdraw",
+            "Withdraw",
+            frozenset({State.PUBLISHED, State.EMBARGOED}),
+            "articles.withdraw_article",
+        ),
+        Transition(
+            "embargo",
+            "Embargo",
+            frozenset({State.DRAFT, State.IN_REVIEW, State.PUBLISHED, State.EMBARGOED}),
+            "articles.embargo_article",
+        ),
+        Transition(
+            "lift_embargo",
+            "Lift the embargo",
+            frozenset({State.EMBARGOED}),
+            "articles.embargo_article",
+        ),
+        Transition(
+            "schedule_withdrawal",
+            "Schedule a withdrawal",
+            frozenset({State.PUBLISHED, State.SCHEDULED, State.EMBARGOED}),
+            "articles.withdraw_article",
+        ),
+        Transition(
+            "cancel_withdrawal",
+            "Cancel the scheduled withdrawal",
+            frozenset({State.PUBLISHED, State.SCHEDULED, State.EMBARGOED}),
+            "articles.withdraw_article",
+            condition=_has_withdrawal_scheduled,
         ),
         Transition(
             "redraft",
@@ -166,6 +218,10 @@ PAST_TENSE = {
     "publish": "published or scheduled",
     "unschedule": "unscheduled",
     "withdraw": "withdrawn",
+    "embargo": "embargoed",
+    "lift_embargo": "lifted from embargo",
+    "schedule_withdrawal": "given a withdrawal time",
+    "cancel_withdrawal": "kept",
     "redraft": "returned to draft",
     "add_correction": "corrected",
 }
@@ -199,6 +255,7 @@ def record_event(
     note: str = "",
     before: State | None = None,
     at: datetime | None = None,
+    takes_effect_at: datetime | None = None,
 ) -> ArticleEvent:
     """Write one line of the story's audit trail, and queue its email after commit.
 
@@ -216,6 +273,7 @@ def record_event(
         note=note,
         by=by if by is not None and by.is_authenticated else None,
         at=at,
+        takes_effect_at=takes_effect_at,
     )
     if action in notifications.ACTIONS:
         # robust: a mail server failing must not undo the decision.
@@ -232,6 +290,10 @@ MOVES = [
     Action.UNSCHEDULE,
     Action.WITHDRAW,
     Action.REDRAFT,
+    Action.EMBARGO,
+    Action.LIFT,
+    Action.SCHEDULE_WITHDRAWAL,
+    Action.CANCEL_WITHDRAWAL,
 ]
 
 
@@ -248,7 +310,9 @@ def sent_back_note(article: Article) -> ArticleEvent | None:
 # --- Transitions -------------------------------------------------------------------
 
 
-def _run(article: Article, name: str, by, change, *, note: str = "", at=None) -> ArticleEvent:
+def _run(
+    article: Article, name: str, by, change, *, note: str = "", takes_effect_at=None
+) -> ArticleEvent:
     """Lock, check, change, record one event, and queue notifications after commit.
 
     `change(story, now)` sets fields on the locked row and returns
@@ -262,9 +326,42 @@ def _run(article: Article, name: str, by, change, *, note: str = "", at=None) ->
         action, fields = change(story, now)
         # auto_now moves `updated_at` on every transition, corrections included.
         story.save(update_fields={*fields, "updated_at"})
-        event = record_event(story, action, by=by, note=note, before=before, at=now)
+        event = record_event(
+            story,
+            action,
+            by=by,
+            note=note,
+            before=before,
+            at=now,
+            takes_effect_at=takes_effect_at,
+        )
     article.refresh_from_db()
     return event
+
+
+# Cleared by every move that takes a story out of "published" (status), so an
+# old schedule can never act on, or block, a story's next life.
+SCHEDULE_FIELDS = ["embargoed_at", "embargo_lifts_at", "withdraws_at"]
+
+
+def _clear_schedules(story: Article) -> list[str]:
+    for field in SCHEDULE_FIELDS:
+        setattr(story, field, None)
+    return SCHEDULE_FIELDS
+
+
+def _ahead(at: datetime | None, what: str, now: datetime) -> datetime | None:
+    """`at`, refused unless it has a time zone and lies ahead of `now`."""
+    if at is None:
+        return None
+    if timezone.is_naive(at):
+        raise TransitionNotAllowed(f"The {what} needs a time zone. Nothing was changed.")
+    if at <= now:
+        raise TransitionNotAllowed(
+            f"The {what} ({timezone.localtime(at):%d %B %Y, %H:%M}) has passed; "
+            "choose a time ahead. Nothing was changed."
+        )
+    return at
 
 
 def _required(text: str, what: str) -> str:
@@ -317,7 +414,7 @@ def unschedule(article: Article, *, by) -> ArticleEvent:
 
     def change(story, now):
         story.status, story.published_at = Status.DRAFT, None
-        return Action.UNSCHEDULE, ["status", "published_at"]
+        return Action.UNSCHEDULE, ["status", "published_at", *_clear_schedules(story)]
 
     return _run(article, "unschedule", by, change)
 
@@ -331,19 +428,107 @@ def withdraw(article: Article, *, by, reason: str) -> ArticleEvent:
         # For good: a share link must not come back to life if the story is
         # later returned to draft; a new one can be made then.
         PreviewLink.objects.filter(article=story).delete()
-        return Action.WITHDRAW, ["status"]
+        return Action.WITHDRAW, ["status", *_clear_schedules(story)]
 
     return _run(article, "withdraw", by, change, note=reason)
 
 
 def redraft(article: Article, *, by) -> ArticleEvent:
-    """Editors: withdrawn → draft, to be reworked and published again."""
+    """Editors: withdrawn (now, or on schedule) → draft, to be reworked and published again."""
 
     def change(story, now):
         story.status, story.published_at = Status.DRAFT, None
-        return Action.REDRAFT, ["status", "published_at"]
+        # A story withdrawn on schedule kept its share link until now.
+        PreviewLink.objects.filter(article=story).delete()
+        return Action.REDRAFT, ["status", "published_at", *_clear_schedules(story)]
 
     return _run(article, "redraft", by, change)
+
+
+def embargo(article: Article, *, by, until: datetime | None = None) -> ArticleEvent:
+    """Editors: put a story under embargo, until `until` or until an editor lifts it.
+
+    A draft or a story in review is published under embargo: its publication
+    time is the lift time (or, without one, the moment it is lifted). A live
+    story disappears from every public surface at once, and comes back with
+    its publication time and address when the embargo lifts. Embargoing an
+    embargoed story changes its lift time. The scheduled lift is recorded now,
+    in this event (`takes_effect_at`); nothing runs at that time.
+    """
+
+    def change(story, now):
+        lifts_at = _ahead(until, "lift time", now)
+        state = state_of(story, now)
+        is_live = state == State.PUBLISHED or (
+            state == State.EMBARGOED and story.was_public_before_its_embargo
+        )
+        if not is_live:
+            # Pictures need alt text before readers see them (articles/images.py).
+            if problems := story.publication_problems():
+                raise TransitionNotAllowed(" ".join(problems))
+            story.status, story.published_at = Status.PUBLISHED, lifts_at or now
+        if state != State.EMBARGOED:
+            story.embargoed_at = now
+        story.embargo_lifts_at = lifts_at
+        return Action.EMBARGO, ["status", "published_at", "embargoed_at", "embargo_lifts_at"]
+
+    note = (
+        f"Until {timezone.localtime(until):%d %B %Y, %H:%M %Z}."
+        if until is not None and timezone.is_aware(until)
+        else "Until an editor lifts it."
+    )
+    return _run(article, "embargo", by, change, note=note, takes_effect_at=until)
+
+
+def lift_embargo(article: Article, *, by) -> ArticleEvent:
+    """Editors: embargoed → public now. A story readers saw before keeps its
+    publication time and address; one they never saw is published now."""
+
+    def change(story, now):
+        if not story.was_public_before_its_embargo:
+            story.published_at = now
+        story.embargoed_at = story.embargo_lifts_at = None
+        return Action.LIFT, ["published_at", "embargoed_at", "embargo_lifts_at"]
+
+    return _run(article, "lift_embargo", by, change)
+
+
+def schedule_withdrawal(article: Article, *, by, at: datetime, reason: str) -> ArticleEvent:
+    """Editors: withdraw a live (or scheduled, or embargoed) story at `at`, the end of
+    its window; from then its address answers 410 with `reason`. Nothing runs then:
+    `published()` stops showing it. Scheduling again moves the time."""
+
+    def change(story, now):
+        _required(reason, "the reason for withdrawing the story")
+        if at is None:
+            raise TransitionNotAllowed("Please give the time to withdraw the story at.")
+        _ahead(at, "withdrawal time", now)
+        if story.published_at is not None and at <= story.published_at:
+            raise TransitionNotAllowed(
+                "The withdrawal time must be after the publication time "
+                f"({timezone.localtime(story.published_at):%d %B %Y, %H:%M}). Nothing was changed."
+            )
+        story.withdraws_at = at
+        return Action.SCHEDULE_WITHDRAWAL, ["withdraws_at"]
+
+    return _run(
+        article,
+        "schedule_withdrawal",
+        by,
+        change,
+        note=(reason or "").strip(),
+        takes_effect_at=at,
+    )
+
+
+def cancel_withdrawal(article: Article, *, by) -> ArticleEvent:
+    """Editors: the scheduled withdrawal will not happen; the story stays live."""
+
+    def change(story, now):
+        story.withdraws_at = None
+        return Action.CANCEL_WITHDRAWAL, ["withdraws_at"]
+
+    return _run(article, "cancel_withdrawal", by, change)
 
 
 def add_correction(article: Article, *, by, text: str, kind: str = "correction") -> ArticleEvent:

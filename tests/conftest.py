@@ -107,3 +107,5 @@ def newsroom_roles(transactional_db):
         )
     outbox = import_module("articles.migrations.0018_editors_see_pending_purges")
     outbox.set_up_outbox_permission(django_apps)
+    embargo = import_module("articles.migrations.0020_editors_embargo_stories")
+    embargo.set_up_embargo_permission(django_apps)

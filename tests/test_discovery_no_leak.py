@@ -1,8 +1,12 @@
 """No public surface (pages, search, feeds, sitemaps, robots.txt, JSON-LD) shows a story that is not public.
 
-Five stories share one section, tag, person, organisation, country and author:
+Stories share one section, tag, person, organisation, country and author:
 one public, and a draft, an in-review, a scheduled-not-yet-due and a withdrawn
-one. Each has a unique word in its headline and body, and its own extra tag,
+one; a live story pulled back under embargo (until an editor lifts it), one
+embargoed until tomorrow, one withdrawn at the end of its window; and two that
+are public (an embargo lifted by itself, a window still open). Two more sit on
+a boundary a little ahead: one embargoed until then, one withdrawn then; the
+surfaces are read a microsecond before it and at it. Each has a unique word in its headline and body, and its own extra tag,
 person, organisation, country and author named with that word; the extra
 person and organisation are also filed under the shared country and
 organisation, as a journalist researching a story would file them. Every
@@ -14,8 +18,12 @@ To cover a new surface, add a line to SURFACES: a URL (formatted with the
 fixture's slugs and `{public}`, the public story's word) and what it must show.
 """
 
+from datetime import timedelta
+from unittest import mock
+
 import pytest
 from django.test import Client
+from django.utils import timezone
 from django.utils.text import slugify
 
 from articles.sitemaps import SITEMAPS
@@ -40,7 +48,20 @@ HIDDEN_WORDS = {
     "in-review": "pangolinreview",
     "scheduled": "axolotlscheduled",
     "withdrawn": "okapiwithdrawn",
+    "embargoed": "dugongembargoed",
+    "embargoed-until": "tapirembargoed",
+    "withdrawn-on-schedule": "kakapowindowshut",
 }
+# Public as well: each may show up anywhere (it is not asserted, only allowed).
+ALSO_PUBLIC_WORDS = {
+    "embargo-lifted": "wombatlifted",
+    "withdrawal-scheduled": "quollwindowopen",
+}
+# On the boundary (`BOUNDARY` ahead of the fixture's making): the first is
+# embargoed until then, the second withdrawn then.
+LIFTS_AT_BOUNDARY, ENDS_AT_BOUNDARY = "lifts-at-boundary", "ends-at-boundary"
+BOUNDARY_WORDS = {LIFTS_AT_BOUNDARY: "jerboalifts", ENDS_AT_BOUNDARY: "numbatwindowends"}
+BOUNDARY = timedelta(hours=1)
 # The country each story has to itself, renamed with the story's word.
 OWN_COUNTRIES = {
     "published": "PT",
@@ -48,7 +69,23 @@ OWN_COUNTRIES = {
     "in-review": "NO",
     "scheduled": "FI",
     "withdrawn": "SE",
+    "embargoed": "DK",
+    "embargoed-until": "EE",
+    "withdrawn-on-schedule": "LT",
+    "embargo-lifted": "LV",
+    "withdrawal-scheduled": "IE",
+    LIFTS_AT_BOUNDARY: "BE",
+    ENDS_AT_BOUNDARY: "NL",
 }
+
+
+def hidden_words(clock="now"):
+    """The words no surface may show at `clock`: "now", "before" (a microsecond
+    before the boundary) or "at" the boundary."""
+    on_boundary = LIFTS_AT_BOUNDARY if clock in ("now", "before") else ENDS_AT_BOUNDARY
+    return {**HIDDEN_WORDS, on_boundary: BOUNDARY_WORDS[on_boundary]}
+
+
 # What a surface must show, so that the test can fail: the public story's word…
 PUBLIC = object()
 
@@ -114,9 +151,10 @@ def test_surfaces_cover_every_child_sitemap():
     assert {f"/sitemap-{name}.xml" for name in SITEMAPS} <= listed
 
 
-def story(state, word, shared):
-    """A story in `state` with `word` in its headline and body and on its own topics."""
-    own_country = country(OWN_COUNTRIES[state])
+def story(state, word, shared, *, name=None, **fields):
+    """A story in `state` with `word` in its headline and body and on its own topics
+    (the country of `name`, default `state`)."""
+    own_country = country(OWN_COUNTRIES[name or state])
     own_country.name = f"{word}land"
     own_country.save()
     own_person = make_person(f"{word} person", country=shared["country"])
@@ -134,6 +172,7 @@ def story(state, word, shared):
         organisations=[shared["organisation"], own_organisation],
         countries=[shared["country"], own_country],
         tags=["talks", word],
+        **fields,
     )
 
 
@@ -160,7 +199,28 @@ def newsroom(settings):
     }
     public = story("published", PUBLIC_WORD, shared)
     hidden = {state: story(state, word, shared) for state, word in HIDDEN_WORDS.items()}
+    for state, word in ALSO_PUBLIC_WORDS.items():
+        story(state, word, shared)
+    boundary = timezone.now() + BOUNDARY
+    hidden[LIFTS_AT_BOUNDARY] = story(
+        "embargoed-until",
+        BOUNDARY_WORDS[LIFTS_AT_BOUNDARY],
+        shared,
+        name=LIFTS_AT_BOUNDARY,
+        published_at=boundary,
+        embargo_lifts_at=boundary,
+    )
+    hidden[ENDS_AT_BOUNDARY] = story(
+        "withdrawal-scheduled",
+        BOUNDARY_WORDS[ENDS_AT_BOUNDARY],
+        shared,
+        name=ENDS_AT_BOUNDARY,
+        withdraws_at=boundary,
+    )
     return {
+        "boundary": boundary,
+        "withdrawn_on_schedule": hidden["withdrawn-on-schedule"].get_absolute_url(),
+        "ends_at_boundary": hidden[ENDS_AT_BOUNDARY].get_absolute_url(),
         "story": public.get_absolute_url(),
         "withdrawn": hidden["withdrawn"].get_absolute_url(),
         "section": shared["section"].slug,
@@ -171,7 +231,9 @@ def newsroom(settings):
         "author": shared["author"].slug,
         "public": PUBLIC_WORD,
         **own_topics(PUBLIC_WORD, "published"),
-        "hidden_topics": {state: own_topics(word, state) for state, word in HIDDEN_WORDS.items()},
+        "hidden_topics": {
+            state: own_topics(word, state) for state, word in hidden_words("now").items()
+        },
     }
 
 
@@ -191,8 +253,75 @@ def test_no_discovery_surface_shows_a_story_that_is_not_public(newsroom, reader,
     content = response.content.decode().lower()
     expected = PUBLIC_WORD if shows is PUBLIC else shows.format(**newsroom)
     assert expected.lower() in content, url
-    for state, word in HIDDEN_WORDS.items():
+    for state, word in hidden_words("now").items():
         assert word not in content, (url, state)
+
+
+def at_clock(newsroom, clock):
+    return newsroom["boundary"] - (timedelta(microseconds=1) if clock == "before" else timedelta())
+
+
+@pytest.mark.parametrize("clock", ["before", "at"])
+def test_on_either_side_of_a_lift_or_withdrawal_time_no_surface_shows_a_hidden_story(
+    newsroom, clock
+):
+    # Nothing runs at the boundary: each page is simply read then, by a reader
+    # (what staff see is the same rule, checked above). One test per clock, so
+    # the newsroom is built twice rather than once per surface.
+    reader = Client()
+    with mock.patch("django.utils.timezone.now", return_value=at_clock(newsroom, clock)):
+        for url, shows in SURFACES:
+            url = url.format(**newsroom)
+            response = reader.get(url)
+            assert response.status_code == 200, url
+            content = response.content.decode().lower()
+            expected = PUBLIC_WORD if shows is PUBLIC else shows.format(**newsroom)
+            assert expected.lower() in content, url
+            for state, word in hidden_words(clock).items():
+                assert word not in content, (url, state, clock)
+
+
+# Every list of the shared section, topics and author, and search for the word.
+LISTS_OF_THE_SHARED_TOPICS = [
+    "/",
+    *[f"{page}/" for page in FEED_PAGES[1:]],
+    *[f"{page}/{kind}/" for page in FEED_PAGES for kind in ("rss", "atom")],
+    "/sitemap-stories.xml",
+    "/sitemap-news.xml",
+    "/search/?q={word}",
+]
+
+
+def test_an_embargo_lifts_on_every_list_at_its_exact_time(newsroom):
+    word = BOUNDARY_WORDS[LIFTS_AT_BOUNDARY]
+    reader = Client()
+    with mock.patch("django.utils.timezone.now", return_value=at_clock(newsroom, "at")):
+        for url in LISTS_OF_THE_SHARED_TOPICS:
+            url = url.format(**newsroom, word=word)
+            response = reader.get(url)
+            assert response.status_code == 200, url
+            content = response.content.decode().lower()
+            assert word in content, url
+            assert ALSO_PUBLIC_WORDS["embargo-lifted"] in content, url
+
+
+@pytest.mark.parametrize("clock", ["now", "at"])
+def test_a_story_past_its_window_answers_410_with_its_note_and_no_content(newsroom, clock):
+    url = newsroom["withdrawn_on_schedule" if clock == "now" else "ends_at_boundary"]
+    at = timezone.now() if clock == "now" else at_clock(newsroom, "at")
+    with mock.patch("django.utils.timezone.now", return_value=at):
+        response = Client().get(url)
+    assert response.status_code == 410
+    content = response.content.decode().lower()
+    assert "withdrawn" in content
+    # Its address holds its word; its headline and body are gone.
+    word = (
+        HIDDEN_WORDS["withdrawn-on-schedule"]
+        if clock == "now"
+        else BOUNDARY_WORDS[ENDS_AT_BOUNDARY]
+    )
+    assert f"talks resume {word}" not in content and f"the {word} paragraph" not in content
+    assert "application/ld+json" not in content
 
 
 @pytest.mark.parametrize("url, shows", JSON_LD_PAGES, ids=[url for url, _ in JSON_LD_PAGES])
@@ -203,7 +332,7 @@ def test_no_json_ld_names_a_story_that_is_not_public(newsroom, reader, url, show
     structured = " ".join(LD_JSON.findall(response.content.decode())).lower()
     expected = PUBLIC_WORD if shows is PUBLIC else shows
     assert expected.lower() in structured, url
-    for state, word in HIDDEN_WORDS.items():
+    for state, word in hidden_words("now").items():
         assert word not in structured, (url, state)
 
 

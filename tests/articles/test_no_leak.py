@@ -27,13 +27,24 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-HIDDEN_STATES = ["draft", "in-review", "scheduled", "withdrawn"]
+HIDDEN_STATES = [
+    "draft",
+    "in-review",
+    "scheduled",
+    "withdrawn",
+    "embargoed",
+    "embargoed-until",
+    "withdrawn-on-schedule",
+]
 OWN_COUNTRIES = {
     "PUBLIC": "PT",
     "draft": "IS",
     "in-review": "NO",
     "scheduled": "FI",
     "withdrawn": "SE",
+    "embargoed": "DK",
+    "embargoed-until": "EE",
+    "withdrawn-on-schedule": "LT",
 }
 
 
@@ -130,7 +141,9 @@ def test_every_public_page_lists_the_public_story_and_no_hidden_one(newsroom):
             assert "HIDDEN-" not in html, (who, url)
 
 
-@pytest.mark.parametrize("state", ["draft", "in-review", "scheduled"])
+@pytest.mark.parametrize(
+    "state", ["draft", "in-review", "scheduled", "embargoed", "embargoed-until"]
+)
 def test_a_non_public_story_answers_like_one_that_never_existed(newsroom, state):
     story = newsroom["hidden"][state]
     never = story.get_absolute_url().replace(story.slug, "never-existed")
@@ -150,14 +163,15 @@ def test_draft_only_topics_answer_like_a_name_that_never_existed(newsroom):
             assert response.content == never.content, (who, url)
 
 
-def test_a_withdrawn_story_answers_410_gone_without_its_content(newsroom):
-    story = newsroom["hidden"]["withdrawn"]
+@pytest.mark.parametrize("state", ["withdrawn", "withdrawn-on-schedule"])
+def test_a_withdrawn_story_answers_410_gone_without_its_content(newsroom, state):
+    story = newsroom["hidden"][state]
     for who, client in readers(newsroom).items():
         response = client.get(story.get_absolute_url())
         assert response.status_code == 410, who
         html = response.content.decode()
         assert "withdrawn" in html
-        assert "HIDDEN-withdrawn" not in html
+        assert f"HIDDEN-{state}" not in html
 
 
 def test_the_share_link_is_the_only_door_and_only_to_its_own_story(newsroom):

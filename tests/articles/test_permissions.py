@@ -321,6 +321,7 @@ WORKFLOW_PERMISSIONS = [
     "articles.withdraw_article",
     "articles.correct_article",
     "articles.edit_any_article",
+    "articles.embargo_article",
 ]
 
 

@@ -163,3 +163,32 @@ def test_tagging_a_live_story_purges_the_tags_list_it_joins(live_story, sent):
     keys = sent(lambda: live_story.tags.add("Sahel"))
     sahel = Tag.objects.get(name="Sahel")
     assert {f"story-{live_story.pk}", f"list-tag-{sahel.pk}"} <= keys
+
+
+def test_an_embargo_purges_exactly_what_a_withdrawal_does(live_story, editor, sent):
+    keys = sent(lambda: workflow.embargo(live_story, by=editor))
+    assert keys == {f"story-{live_story.pk}", *every_list_of(live_story)}
+
+
+def test_lifting_an_embargo_purges_the_story_and_every_list_it_returns_to(live_story, editor, sent):
+    workflow.embargo(live_story, by=editor)
+    assert sent(lambda: workflow.lift_embargo(live_story, by=editor)) == {
+        f"story-{live_story.pk}",
+        *every_list_of(live_story),
+    }
+
+
+def test_scheduling_or_cancelling_a_withdrawal_purges_the_story_and_its_lists(
+    live_story, editor, sent
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    every = {f"story-{live_story.pk}", *every_list_of(live_story)}
+    at = timezone.now() + timedelta(days=1)
+    assert (
+        sent(lambda: workflow.schedule_withdrawal(live_story, by=editor, at=at, reason="Licence."))
+        == every
+    )
+    assert sent(lambda: workflow.cancel_withdrawal(live_story, by=editor)) == every
