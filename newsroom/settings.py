@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "taggit",
     "newsroom.pagecache",
     "articles.images",
+    "articles.autosave",
     "people",
     "people.security",
     "articles",
