@@ -17,7 +17,11 @@ from django.views.decorators.csrf import csrf_protect
 
 from . import revisions, workflow
 from .autosave import copies
+from .autosave.models import WorkingCopy
 from .models import Article
+
+# Added to the "Add story" form by the script: which new story's copy a save discards.
+DRAFT_FIELD = "autosave_draft"
 
 
 def _answer(status, error, message):
@@ -49,8 +53,13 @@ class AutosaveViews:
                 "signed_out",
                 "You are signed out. Sign in again in a new tab; your text is kept.",
             )
-        story = None
-        if pk is not None:
+        story, draft = None, ""
+        if pk is None:
+            try:
+                draft = copies.clean_draft(request.GET.get("draft"))
+            except copies.BadCopy as problem:
+                return _answer(400, "bad_copy", f"The working copy was not kept: {problem}")
+        else:
             story = Article.objects.filter(pk=pk).first()
             if story is None or not workflow.can_view(user, story):
                 return _answer(404, "not_found", "No story matches the given query.")
@@ -61,10 +70,10 @@ class AutosaveViews:
                     "refused",
                     f"“{story}” is {state} now, so only an editor can change it.",
                 )
-        elif not self.has_add_permission(request):
+        if pk is None and not self.has_add_permission(request):
             return _answer(403, "refused", "You may not start stories.")
         if request.method == "DELETE":
-            copies.discard(user=user, story=story)
+            copies.discard(user=user, story=story, draft=draft)
             return JsonResponse({"discarded": True})
         try:
             sent = json.loads(request.body)
@@ -74,6 +83,7 @@ class AutosaveViews:
             copy = copies.keep(
                 user=user,
                 story=story,
+                draft=draft,
                 fields=sent.get("fields"),
                 labels=sent.get("labels"),
                 base_version=base_version,
@@ -83,19 +93,17 @@ class AutosaveViews:
             return _answer(400, "bad_copy", f"The working copy was not kept: {reason}")
         saved_at = timezone.localtime(copy.saved_at)
         return JsonResponse(
-            {"saved_at": saved_at.isoformat(), "saved_at_display": f"{saved_at:%H:%M:%S}"}
+            {"saved_at": copy.saved_at.isoformat(), "saved_at_display": f"{saved_at:%H:%M:%S}"}
         )
 
     def autosave_context(self, request, article, form=None):
         """The script's settings (`json_script`), and on an edit conflict what differs."""
-        copy = None
-        if article is None or workflow.can_edit(request.user, article):
-            copy = copies.current(user=request.user, story=article)
-        url = (
-            reverse("admin:articles_article_autosave", args=[article.pk])
-            if article is not None
-            else reverse("admin:articles_article_autosave_new")
-        )
+        if article is None:
+            found = WorkingCopy.objects.new_stories_of(request.user)
+            url = reverse("admin:articles_article_autosave_new")
+        else:
+            found = WorkingCopy.objects.of(request.user, article)
+            url = reverse("admin:articles_article_autosave", args=[article.pk])
         return {
             "autosave": {
                 "url": url,
@@ -103,14 +111,17 @@ class AutosaveViews:
                 "story": article.pk if article is not None else None,
                 "version": article.version if article is not None else None,
                 "login_url": reverse("admin:login"),
-                "copy": {
-                    "fields": copy.fields,
-                    "labels": copy.labels,
-                    "base_version": copy.base_version,
-                    "saved_at_display": f"{timezone.localtime(copy.saved_at):%H:%M on %d %B}",
-                }
-                if copy is not None
-                else None,
+                "copies": [
+                    {
+                        "draft": copy.draft,
+                        "fields": copy.fields,
+                        "labels": copy.labels,
+                        "base_version": copy.base_version,
+                        "saved_at": copy.saved_at.isoformat(),
+                        "saved_at_display": f"{timezone.localtime(copy.saved_at):%H:%M on %d %B}",
+                    }
+                    for copy in found[:20]
+                ],
             },
             "conflict_changes": conflict_changes(form, article),
         }
@@ -118,7 +129,10 @@ class AutosaveViews:
     def clear_working_copy(self, request, story, *, was_new):
         """A save made the working copy a revision: it is no longer needed."""
         copies.discard_saved(
-            user=request.user, story=None if was_new else story, posted=request.POST
+            user=request.user,
+            story=None if was_new else story,
+            draft=request.POST.get(DRAFT_FIELD, ""),
+            posted=request.POST,
         )
 
 

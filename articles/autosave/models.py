@@ -12,13 +12,19 @@ from django.urls import reverse
 
 
 class WorkingCopyQuerySet(models.QuerySet):
-    def of(self, user, story=None):
-        """The copy `user` is typing into `story`'s form (None: a story not yet saved)."""
+    def of(self, user, story=None, draft=""):
+        """The copy `user` is typing into `story`'s form, or into new story `draft`."""
+        if story is None:
+            return self.filter(user=user, story=None, draft=draft)
         return self.filter(user=user, story=story)
+
+    def new_stories_of(self, user):
+        """`user`'s copies of stories not saved yet, newest first."""
+        return self.filter(user=user, story=None)
 
 
 class WorkingCopy(models.Model):
-    """One per person per story, and one per person for a story not yet saved."""
+    """One per person per story; a story not yet saved has one per browser tab (`draft`)."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="working_copies"
@@ -30,6 +36,11 @@ class WorkingCopy(models.Model):
         on_delete=models.CASCADE,
         related_name="working_copies",
         help_text="Empty for a story that has not been saved yet.",
+    )
+    draft = models.CharField(
+        max_length=40,
+        blank=True,
+        help_text="Which new story, for one not saved yet: each browser tab starts its own.",
     )
     base_version = models.PositiveIntegerField(
         null=True, blank=True, help_text="The story's version the form was opened at."
@@ -55,9 +66,9 @@ class WorkingCopy(models.Model):
                 name="one_working_copy_per_person_per_story",
             ),
             models.UniqueConstraint(
-                fields=["user"],
+                fields=["user", "draft"],
                 condition=Q(story__isnull=True),
-                name="one_unsaved_new_story_per_person",
+                name="one_working_copy_per_person_per_new_story",
             ),
         ]
 

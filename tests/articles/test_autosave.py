@@ -28,15 +28,17 @@ def logged_in(user, **options):
     return client
 
 
-def autosave_url(story=None):
+def autosave_url(story=None, draft="tab1"):
     if story is None:
-        return reverse("admin:articles_article_autosave_new")
+        return reverse("admin:articles_article_autosave_new") + f"?draft={draft}"
     return reverse("admin:articles_article_autosave", args=[story.pk])
 
 
-def autosave(client, story=None, fields=None, base_version=None, **extra):
-    body = {"fields": fields or {"body": [TYPED]}, "base_version": base_version, **extra}
-    return client.post(autosave_url(story), json.dumps(body), content_type="application/json")
+def autosave(client, story=None, fields=None, base_version=None, draft="tab1"):
+    body = {"fields": fields or {"body": [TYPED]}, "base_version": base_version}
+    return client.post(
+        autosave_url(story, draft), json.dumps(body), content_type="application/json"
+    )
 
 
 @pytest.fixture
@@ -146,7 +148,7 @@ def test_the_story_form_hands_the_working_copy_to_its_script(authors_draft):
     response = client.get(reverse("admin:articles_article_change", args=[story.pk]))
     settings = response.context["autosave"]
     assert settings["url"] == autosave_url(story)
-    assert settings["copy"]["fields"] == {"body": [TYPED]}
+    assert [copy["fields"] for copy in settings["copies"]] == [{"body": [TYPED]}]
     assert settings["version"] == story.version
     html = response.content.decode()
     assert 'id="autosave-settings" type="application/json"' in html
@@ -186,17 +188,8 @@ def test_a_save_keeps_a_working_copy_holding_other_text(authors_draft):
     assert WorkingCopy.objects.get().fields == {"body": ["<p>From the other tab</p>"]}
 
 
-def test_a_new_story_has_one_working_copy_until_it_is_saved(section):
-    journalist = make_journalist()
-    client = logged_in(journalist)
-    fields = {"headline": ["Ports reopen"], "body": [TYPED]}
-    assert autosave(client, None, fields).status_code == 200
-    assert autosave(client, None, fields).status_code == 200
-    copy = WorkingCopy.objects.get()
-    assert copy.story is None and copy.user == journalist
-    assert client.get(reverse("admin:articles_article_add")).context["autosave"]["copy"]
-
-    data = {
+def new_story_data(section, **fields):
+    return {
         "headline": "Ports reopen",
         "slug": "ports-reopen",
         "standfirst": "",
@@ -209,12 +202,43 @@ def test_a_new_story_has_one_working_copy_until_it_is_saved(section):
         "bylines-INITIAL_FORMS": 0,
         "corrections-TOTAL_FORMS": 0,
         "corrections-INITIAL_FORMS": 0,
+        **fields,
     }
-    autosave(client, None, {name: [str(value)] for name, value in data.items()})
-    response = client.post(reverse("admin:articles_article_add"), data)
-    assert response.status_code == 302, response.content.decode()[:2000]
-    assert Article.objects.get(slug="ports-reopen").body == TYPED
+
+
+def test_each_new_story_tab_has_its_own_working_copy(section):
+    journalist = make_journalist()
+    client = logged_in(journalist)
+    assert autosave(client, None, {"headline": ["Ports reopen"]}, draft="tab1").status_code == 200
+    assert autosave(client, None, {"headline": ["Ports close"]}, draft="tab2").status_code == 200
+    assert autosave(client, None, {"headline": ["Ports reopen!"]}, draft="tab1").status_code == 200
+    copies = client.get(reverse("admin:articles_article_add")).context["autosave"]["copies"]
+    assert {copy["draft"]: copy["fields"]["headline"] for copy in copies} == {
+        "tab1": ["Ports reopen!"],
+        "tab2": ["Ports close"],
+    }
+    assert all(copy.story is None for copy in WorkingCopy.objects.all())
+
+
+def test_a_new_story_copy_needs_the_name_of_its_draft():
+    client = logged_in(make_journalist())
+    response = autosave(client, None, draft="not a name!")
+    assert response.status_code == 400
+    assert "name of its draft" in response.json()["message"]
     assert not WorkingCopy.objects.exists()
+
+
+def test_adding_the_story_discards_its_tabs_copy_and_no_other(section):
+    client = logged_in(make_journalist())
+    data = new_story_data(section)
+    autosave(client, None, {name: [str(value)] for name, value in data.items()}, draft="tab1")
+    autosave(client, None, {"headline": ["Another story"]}, draft="tab2")
+    response = client.post(
+        reverse("admin:articles_article_add"), {**data, "autosave_draft": "tab1"}
+    )
+    assert response.status_code == 302
+    assert Article.objects.get(slug="ports-reopen").body == TYPED
+    assert [copy.draft for copy in WorkingCopy.objects.all()] == ["tab2"]
 
 
 def test_an_edit_conflict_shows_what_differs_from_the_saved_version():

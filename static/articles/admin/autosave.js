@@ -48,6 +48,7 @@
       !name ||
       name === "csrfmiddlewaretoken" ||
       name === "base_version" ||
+      name === "autosave_draft" ||
       name.includes("__prefix__") ||
       /-(TOTAL|INITIAL|MIN_NUM|MAX_NUM)_FORMS$/.test(name)
     );
@@ -185,6 +186,11 @@
     }
   }
 
+  function unsent() {
+    const copy = load(key);
+    return copy && !copy.synced ? copy : null;
+  }
+
   function baseVersion() {
     const input = form.elements.base_version;
     return input && input.value !== "" ? Number(input.value) : null;
@@ -217,8 +223,11 @@
     return form.elements.csrfmiddlewaretoken.value;
   }
 
-  function request(method, body, options) {
-    return fetch(config.url, {
+  // A new story's copies are one per tab ("draft"), so two "Add story" tabs never
+  // overwrite each other; a story's is one per person.
+  function request(method, body, options, draft = tab) {
+    const url = config.story === null ? `${config.url}?draft=${encodeURIComponent(draft)}` : config.url;
+    return fetch(url, {
       method,
       credentials: "same-origin",
       headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken() },
@@ -254,7 +263,13 @@
     if (response.ok) {
       const now = load(key);
       if (now && changedNames(now.fields, copy.fields).length === 0) {
-        forget(key);
+        if (config.story === null) {
+          forget(key); // the server's copy is this tab's alone
+        } else {
+          // Kept, marked with the server's copy it matches: another tab of the same
+          // person may overwrite that copy, and then this one is offered again.
+          store(key, { ...now, synced: answer.saved_at });
+        }
       }
       show("saved", `Working copy saved at ${answer.saved_at_display}. Press Save to make it a revision.`);
       return true;
@@ -279,7 +294,7 @@
     const previous = inFlight || Promise.resolve();
     inFlight = previous.then(function () {
       const copy = load(key);
-      if (!copy) {
+      if (!copy || copy.synced) {
         return true;
       }
       firstUnsentAt = 0;
@@ -397,7 +412,7 @@
     offer.hidden = false;
     // Kept aside under its own name, so typing before choosing never overwrites it.
     const aside = `${prefix}offered-${Date.now()}`;
-    store(aside, { ...copy, source: "device" });
+    store(aside, { ...copy, source: "device", synced: undefined });
     if (copy.storageKey) {
       forget(copy.storageKey);
     }
@@ -406,13 +421,17 @@
       forget(aside);
       offer.hidden = true;
       changed();
+      if (copy.source === "server" && config.story === null && copy.draft !== tab) {
+        // Another (closed) tab's new story now lives on in this tab's copies.
+        request("DELETE", undefined, {}, copy.draft).catch(function () {});
+      }
       show("device", "Restored into the form: nothing is saved until you press Save.");
     });
     document.getElementById("autosave-discard").addEventListener("click", function () {
       forget(aside);
       offer.hidden = true;
-      if (copy.source === "server" && !load(key)) {
-        request("DELETE").catch(function () {});
+      if (copy.source === "server" && !unsent()) {
+        request("DELETE", undefined, {}, copy.draft).catch(function () {});
       }
       show("device", "Earlier copy discarded.");
     });
@@ -431,10 +450,14 @@
       }
     }
     found.sort((a, b) => (b.changed_at || 0) - (a.changed_at || 0));
-    if (config.copy) {
-      found.push({ ...config.copy, source: "server", when: config.copy.saved_at_display });
-    }
-    return found;
+    const onServer = new Set(config.copies.map((copy) => copy.saved_at));
+    const held = found.filter((copy) => copy.synced && onServer.has(copy.synced));
+    // A device copy the server still holds as it is: the server's copy stands for it.
+    held.forEach((copy) => forget(copy.storageKey));
+    return [
+      ...found.filter((copy) => !held.includes(copy)),
+      ...config.copies.map((copy) => ({ ...copy, source: "server", when: copy.saved_at_display })),
+    ];
   }
 
   // --- Starting up --------------------------------------------------------------------
@@ -474,6 +497,13 @@
 
   async function start() {
     await editorsReady();
+    if (config.story === null) {
+      const draft = document.createElement("input");
+      draft.type = "hidden";
+      draft.name = "autosave_draft";
+      draft.value = tab;
+      form.append(draft);
+    }
     const current = read();
     let offered = false;
     for (const copy of candidates()) {
@@ -482,7 +512,7 @@
         if (copy.storageKey) {
           forget(copy.storageKey);
         } else {
-          request("DELETE").catch(function () {});
+          request("DELETE", undefined, {}, copy.draft).catch(function () {});
         }
       } else if (!offered) {
         offered = true; // the newest; any others wait for the next opening
@@ -497,12 +527,12 @@
     }
     window.addEventListener("online", send);
     document.addEventListener("visibilitychange", function () {
-      if (document.visibilityState === "visible" && load(key)) {
+      if (document.visibilityState === "visible" && unsent()) {
         send();
       }
     });
     window.addEventListener("pagehide", function () {
-      const copy = load(key);
+      const copy = unsent();
       if (copy && !submitting) {
         request(
           "POST",
@@ -519,7 +549,7 @@
   // Save waits briefly for the last copy to reach the server, which discards it
   // with the save; if it cannot, the copy stays on this device.
   form.addEventListener("submit", function (event) {
-    if (flushed || !load(key)) {
+    if (flushed || !unsent()) {
       submitting = true;
       return;
     }
