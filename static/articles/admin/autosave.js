@@ -29,17 +29,28 @@
   // One copy per tab, so two tabs on one story never overwrite each other's text;
   // on opening, the copies of every tab (closed ones too) are looked at.
   const prefix = `newsroom-autosave:${config.user}:${config.story === null ? "new" : config.story}:`;
-  const tab = sessionStorage.getItem("newsroom-autosave-tab") || Math.random().toString(36).slice(2);
-  sessionStorage.setItem("newsroom-autosave-tab", tab);
+  const tab = tabName();
   const key = prefix + tab;
   const editors = new Map(); // prose-editor textarea → its Tiptap editor
 
+  let latest = null; // the last change, also in memory: storage may be full or refused
   let timer = null;
   let retryTimer = null;
   let firstUnsentAt = 0;
   let inFlight = null;
   let flushed = false;
   let submitting = false;
+
+  function tabName() {
+    const made = Math.random().toString(36).slice(2);
+    try {
+      const name = sessionStorage.getItem("newsroom-autosave-tab") || made;
+      sessionStorage.setItem("newsroom-autosave-tab", name);
+      return name;
+    } catch (error) {
+      return made; // storage refused: this page is its own tab
+    }
+  }
 
   // --- Reading and writing the form ----------------------------------------------
 
@@ -187,7 +198,8 @@
   }
 
   function unsent() {
-    const copy = load(key);
+    const stored = load(key);
+    const copy = stored && stored.changed_at >= ((latest && latest.changed_at) || 0) ? stored : latest;
     return copy && !copy.synced ? copy : null;
   }
 
@@ -262,6 +274,9 @@
     }
     if (response.ok) {
       const now = load(key);
+      if (latest && changedNames(latest.fields, copy.fields).length === 0) {
+        latest.synced = answer.saved_at;
+      }
       if (now && changedNames(now.fields, copy.fields).length === 0) {
         if (config.story === null) {
           forget(key); // the server's copy is this tab's alone
@@ -282,6 +297,9 @@
     } else {
       const why = answer.message || `The server answered ${response.status}.`;
       show("refused", `Not saved to the server: ${why} Your text is kept on this device.`);
+      if (answer.error) {
+        return false; // a refusal with a reason: asking again changes nothing
+      }
     }
     retryLater();
     return false;
@@ -293,8 +311,8 @@
     timer = null;
     const previous = inFlight || Promise.resolve();
     inFlight = previous.then(function () {
-      const copy = load(key);
-      if (!copy || copy.synced) {
+      const copy = unsent();
+      if (!copy) {
         return true;
       }
       firstUnsentAt = 0;
@@ -321,7 +339,8 @@
       return;
     }
     const { fields, labels } = read();
-    const kept = store(key, { fields, labels, base_version: baseVersion(), changed_at: Date.now() });
+    latest = { fields, labels, base_version: baseVersion(), changed_at: Date.now() };
+    const kept = store(key, latest);
     if (status.dataset.state !== "offline" && status.dataset.state !== "signed-out") {
       show("device", kept ? "Changes kept on this device…" : "Changes not yet saved…");
     }
@@ -440,14 +459,18 @@
   // Every unsaved copy of this story, newest first: this device's, then the server's.
   function candidates() {
     const found = [];
-    for (let i = 0; i < localStorage.length; i++) {
-      const name = localStorage.key(i);
-      if (name && name.startsWith(prefix)) {
-        const copy = load(name);
-        if (copy && copy.fields) {
-          found.push({ ...copy, source: "device", storageKey: name });
+    try {
+      for (let i = 0; i < localStorage.length; i++) {
+        const name = localStorage.key(i);
+        if (name && name.startsWith(prefix)) {
+          const copy = load(name);
+          if (copy && copy.fields) {
+            found.push({ ...copy, source: "device", storageKey: name });
+          }
         }
       }
+    } catch (error) {
+      // storage refused: only the server's copies
     }
     found.sort((a, b) => (b.changed_at || 0) - (a.changed_at || 0));
     const onServer = new Set(config.copies.map((copy) => copy.saved_at));
