@@ -16,6 +16,7 @@ from . import (
     editing,
     workflow,
 )
+from .admin_autosave import AutosaveViews
 from .admin_workflow import StateListFilter, WorkflowViews, state_badge
 from .forms import ArticleAdminForm
 from .models import Article, Byline, Correction, DeletedStory, Section
@@ -88,7 +89,9 @@ class AuthorListFilter(admin.SimpleListFilter):
 
 
 @admin.register(Article)
-class ArticleAdmin(NonceFormMediaMixin, AutocompleteAdminMixin, WorkflowViews, admin.ModelAdmin):
+class ArticleAdmin(
+    NonceFormMediaMixin, AutocompleteAdminMixin, AutosaveViews, WorkflowViews, admin.ModelAdmin
+):
     form = ArticleAdminForm
     change_form_template = "admin/articles/article/change_form.html"
     list_display = ["headline", "section", "state", "byline_names", "published_at", "updated_at"]
@@ -249,6 +252,10 @@ class ArticleAdmin(NonceFormMediaMixin, AutocompleteAdminMixin, WorkflowViews, a
             response = super().changeform_view(request, object_id, form_url, extra_context)
             # Rendered here, while the panel can still see the request.
             if hasattr(response, "render"):
+                if article is None or workflow.can_edit(request.user, article):
+                    adminform = response.context_data.get("adminform")
+                    form = adminform.form if adminform is not None else None
+                    response.context_data.update(self.autosave_context(request, article, form))
                 response.render()
             return response
         finally:
@@ -262,6 +269,7 @@ class ArticleAdmin(NonceFormMediaMixin, AutocompleteAdminMixin, WorkflowViews, a
     def save_related(self, request, form, formsets, change):
         """The story's save, read top to bottom in `editing.save_story`."""
         story = form.instance
+        was_new = story.pk is None
         request.newsroom_edit = editing.save_story(
             story,
             by=request.user,
@@ -270,6 +278,7 @@ class ArticleAdmin(NonceFormMediaMixin, AutocompleteAdminMixin, WorkflowViews, a
             save_relations=lambda: self.save_relations(request, form, formsets, change),
             choose_mentions=lambda saved: admin_mentions.chosen(request, saved),
         )
+        self.clear_working_copy(request, story, was_new=was_new)
 
     def save_relations(self, request, form, formsets, change):
         story = form.instance

@@ -131,6 +131,7 @@ INSTALLED_APPS = [
     "axes",
     "newsroom.pagecache",
     "articles.images",
+    "articles.autosave",
     "people",
     "people.security",
     "articles",
