@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerSplitView
 
 from . import views
@@ -33,4 +33,5 @@ urlpatterns = [
     path(
         "reference/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="reference"
     ),
+    re_path(r"^.*$", views.NowhereView.as_view(), name="nowhere"),
 ]

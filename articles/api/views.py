@@ -453,3 +453,11 @@ class RootView(APIView):
         ]
         response = Response({name: absolute(reverse(f"api:{name}")) for name in names})
         return surrogates.public_page(response, set(), is_list=False)
+
+
+class NowhereView(APIView):
+    """Any other address under /api/v1/: a problem document, not the site's HTML 404."""
+
+    @extend_schema(exclude=True)
+    def get(self, request, **kwargs):
+        raise Http404()
