@@ -226,6 +226,9 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "articles.api.problems.handle",
     # `?format=` would be a parameter nobody documented: JSON is the only format.
     "URL_FORMAT_OVERRIDE": None,
+    # Limits count the client's address: behind the proxy, the one it adds to
+    # X-Forwarded-For; otherwise the connection's, so a forged header gains nothing.
+    "NUM_PROXIES": 1 if env_bool("DJANGO_BEHIND_TLS_PROXY") else 0,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Newsroom read API",
