@@ -84,4 +84,7 @@ def handle(exc, context):
             detail=str(detail),
         )
     headers = {name: value for name, value in response.items() if name != "Content-Type"}
+    # A 404 or 410 may be heuristically cached by default; a scheduled story's
+    # 404 must end the moment it goes live, and a withdrawn story can come back.
+    headers.setdefault("Cache-Control", "no-cache")
     return Response(body, status=response.status_code, headers=headers, content_type=MEDIA_TYPE)
