@@ -32,18 +32,19 @@ class CountryChoice(TopicChoice):
     field_class = CountryCode
 
 
+# Evaluated per request (django-filter calls them with it): public ones only.
+
+
 def _public_tags(request):
     return tags_in_public_stories()
 
 
-def _public(model, *, authors=None):
-    def queryset(request):
-        found = model.objects.in_public_stories()
-        if authors is True:
-            found = found.authors()
-        return found
+def _public_authors(request):
+    return Person.objects.authors().in_public_stories()
 
-    return queryset
+
+def _public(model):
+    return lambda request: model.objects.in_public_stories()
 
 
 class StoryFilter(django_filters.FilterSet):
@@ -53,9 +54,7 @@ class StoryFilter(django_filters.FilterSet):
     section = TopicChoice(noun="section", queryset=Section.objects.all(), field_name="section")
     tag = TopicChoice(noun="tag", queryset=_public_tags, field_name="tags")
     person = TopicChoice(noun="person", queryset=_public(Person), field_name="people")
-    author = TopicChoice(
-        noun="author", queryset=_public(Person, authors=True), field_name="bylines__person"
-    )
+    author = TopicChoice(noun="author", queryset=_public_authors, field_name="bylines__person")
     organisation = TopicChoice(
         noun="organisation", queryset=_public(Organisation), field_name="organisations"
     )

@@ -3,6 +3,7 @@ import secrets
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 
 # Shown at the start of every key, so a key pasted in the wrong place is
@@ -64,8 +65,6 @@ class PartnerKey(models.Model):
         return f"{self.name} ({self.prefix}…)"
 
     def get_absolute_url(self):
-        from django.urls import reverse
-
         return reverse("admin:api_partnerkey_change", args=[self.pk])
 
     def new_secret(self) -> str:
