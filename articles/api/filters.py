@@ -78,12 +78,16 @@ class StoryFilter(django_filters.FilterSet):
 
 
 def known_parameters(request, allowed) -> None:
-    """Refuse (400) any query parameter not in `allowed`, and any given twice."""
+    """Refuse (400) any query parameter not in `allowed`, any given twice, and any
+    value with a NUL character (which no text has, and PostgreSQL refuses)."""
     reasons = {}
     for name in request.query_params:
+        values = request.query_params.getlist(name)
         if name not in allowed:
             reasons[name] = "Not a parameter of this endpoint."
-        elif len(request.query_params.getlist(name)) > 1:
+        elif len(values) > 1:
             reasons[name] = "Give this parameter once."
+        elif "\x00" in values[0]:
+            reasons[name] = "Contains a NUL character."
     if reasons:
         raise InvalidParameters(reasons)

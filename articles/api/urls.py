@@ -33,5 +33,6 @@ urlpatterns = [
     path(
         "reference/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="reference"
     ),
-    re_path(r"^.*$", views.NowhereView.as_view(), name="nowhere"),
+    # [\s\S]: a path may hold an encoded newline, which "." would not match.
+    re_path(r"^[\s\S]*$", views.NowhereView.as_view(), name="nowhere"),
 ]

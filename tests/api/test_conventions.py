@@ -215,3 +215,10 @@ def test_search_finds_public_stories_by_their_words(client, public_story):
     results = client.get("/api/v1/search/?q=roadmap&fields=id").json()["results"]
 
     assert results == [{"id": public_story.pk}]
+
+
+def test_a_nul_character_in_a_value_answers_400(client, public_story):
+    response = client.get("/api/v1/search/", {"q": "roadmap\x00"})
+
+    assert response.status_code == 400
+    assert response.json()["invalid_params"][0]["name"] == "q"
