@@ -415,6 +415,17 @@ class ArticleQuerySet(models.QuerySet):
             .defer("body")
         )
 
+    def with_topics(self):
+        """Adds what a story is about (tags, people, organisations, countries) and its
+        corrections to `for_listing()`, one query each: the API's story lists."""
+        return self.prefetch_related(
+            "tags",
+            Prefetch("people", queryset=Person.objects.only(*PERSON_FIELDS)),
+            Prefetch("organisations", queryset=Organisation.objects.only(*ORGANISATION_FIELDS)),
+            Prefetch("countries", queryset=Country.objects.only(*COUNTRY_FIELDS)),
+            "corrections",
+        )
+
     def with_body(self):
         """Undoes `for_listing()`'s deferral, for lists that show the text (full-text feeds)."""
         return self.defer(None)

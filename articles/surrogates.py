@@ -8,7 +8,7 @@ Two kinds of key:
   edit or a rename purges each of them;
 - a list's key (`home`, `list-section-3`, `list-tag-7`, `list-person-5`,
   `list-author-5`, `list-organisation-2`, `list-country-9`, `feeds`,
-  `sitemaps`, `search`): every page of that list, so a story that *joins* it
+  `sitemaps`, `search`, `corrections`): every page of that list, so a story that *joins* it
   purges all of them, though none of them showed the story before.
 
 `furniture` is on every page (the section navigation and the partners). A page
@@ -28,6 +28,7 @@ HOME = "home"
 FEEDS = "feeds"
 SITEMAPS = "sitemaps"
 SEARCH = "search"
+CORRECTIONS = "corrections"
 
 # The lists a story appears on, by its relation: (kind of the related thing, attribute).
 LISTED_BY = (
@@ -177,9 +178,9 @@ def _byline_saved(sender, instance, raw=False, **kwargs):
 
 
 def _correction_saved(sender, instance, raw=False, **kwargs):
-    """A correction is printed on the story's page only."""
+    """A correction is printed on the story's page, and listed by the API's corrections."""
     if not raw:
-        purge({own("story", instance.article_id)})
+        purge({own("story", instance.article_id), CORRECTIONS})
 
 
 def _links_changed(kind):

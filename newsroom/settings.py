@@ -129,12 +129,18 @@ INSTALLED_APPS = [
     "taggit",
     # Before people.security, whose admin replaces axes' own.
     "axes",
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "corsheaders",
     "newsroom.pagecache",
     "articles.images",
     "articles.autosave",
     "people",
     "people.security",
     "articles",
+    "articles.api",
 ]
 
 MIDDLEWARE = [
@@ -143,6 +149,8 @@ MIDDLEWARE = [
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Before CommonMiddleware, as django-cors-headers asks; only /api/ (CORS_URLS_REGEX).
+    "corsheaders.middleware.CorsMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -230,6 +238,50 @@ NEWSROOM_FASTLY_SERVICE_ID = os.environ.get("NEWSROOM_FASTLY_SERVICE_ID", "")
 NEWSROOM_FASTLY_API_TOKEN = os.environ.get("NEWSROOM_FASTLY_API_TOKEN", "")
 NEWSROOM_CLOUDFLARE_ZONE_ID = os.environ.get("NEWSROOM_CLOUDFLARE_ZONE_ID", "")
 NEWSROOM_CLOUDFLARE_API_TOKEN = os.environ.get("NEWSROOM_CLOUDFLARE_API_TOKEN", "")
+
+# --- The read API (docs/api.md) ---------------------------------------------------
+
+# Requests a minute (or /hour, /day) without a key, per client address, and per partner key.
+NEWSROOM_API_ANON_RATE = os.environ.get("NEWSROOM_API_ANON_RATE", "60/min")
+NEWSROOM_API_PARTNER_RATE = os.environ.get("NEWSROOM_API_PARTNER_RATE", "1200/min")
+# Origins whose pages may read the API from a browser (CORS, GET only): a comma-separated
+# list such as "https://app.example.org", or "*" for any; none by default.
+NEWSROOM_API_CORS_ORIGINS = env_list("NEWSROOM_API_CORS_ORIGINS")
+CORS_URLS_REGEX = r"^/api/"
+CORS_ALLOW_ALL_ORIGINS = NEWSROOM_API_CORS_ORIGINS == ["*"]
+CORS_ALLOWED_ORIGINS = [] if CORS_ALLOW_ALL_ORIGINS else NEWSROOM_API_CORS_ORIGINS
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_ALLOW_HEADERS = ["authorization", "if-none-match", "if-modified-since"]
+CORS_EXPOSE_HEADERS = ["etag", "last-modified", "retry-after"]
+
+REST_FRAMEWORK = {
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_AUTHENTICATION_CLASSES": ["articles.api.access.PartnerKeyAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "articles.api.access.ReaderThrottle",
+        "articles.api.access.PartnerThrottle",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "articles.api.schema.AutoSchema",
+    "EXCEPTION_HANDLER": "articles.api.problems.handle",
+    # `?format=` would be a parameter nobody documented: JSON is the only format.
+    "URL_FORMAT_OVERRIDE": None,
+    # Limits count the client's address: behind the proxy, the one it adds to
+    # X-Forwarded-For; otherwise the connection's, so a forged header gains nothing.
+    "NUM_PROXIES": 1 if env_bool("DJANGO_BEHIND_TLS_PROXY") else 0,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Newsroom read API",
+    "DESCRIPTION": "Public stories and what they are about. See docs/api.md.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {"TypeOfWorkEnum": "articles.models.TypeOfWork"},
+}
 
 # --- Email --------------------------------------------------------------------
 

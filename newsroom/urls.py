@@ -14,6 +14,7 @@ admin.site.index_title = "Newsroom"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/v1/", include("articles.api.urls")),
     path("robots.txt", sitemaps.robots_txt, name="robots"),
     path("favicon.ico", icons.favicon, name="favicon"),
     path("site.webmanifest", icons.web_manifest, name="web-manifest"),

@@ -61,7 +61,20 @@ def _deleted_draft():
     return editing.delete_story(draft, by=editor)
 
 
+def _partner_key():
+    from articles.api.models import PartnerKey
+
+    key = PartnerKey(name="Aggregator Ltd")
+    key.new_secret()
+    key.save()
+    return key
+
+
 NOT_IN_DEMO = {
+    "api.partnerkey": (
+        "The demo gives no partner an API key (its secret is shown once); one is made here.",
+        _partner_key,
+    ),
     "articles.deletedstory": (
         "The demo deletes no story; one draft is deleted the way an editor does it.",
         _deleted_draft,

@@ -1,4 +1,5 @@
-"""No public surface (pages, search, feeds, sitemaps, robots.txt, JSON-LD) shows a story that is not public.
+"""No public surface (pages, search, feeds, sitemaps, robots.txt, JSON-LD, the read
+API) shows a story that is not public.
 
 Stories share one section, tag, person, organisation, country and author:
 one public, and a draft, an in-review, a scheduled-not-yet-due and a withdrawn
@@ -129,6 +130,33 @@ SURFACES = [
     ("/search/?q=negotiators+paragraph", PUBLIC),
     # The filter lists: the country list shows the public story's own country.
     ("/search/", f"{PUBLIC_WORD}land"),
+    # The read API: every endpoint, and the story list through every filter.
+    ("/api/v1/", "/api/v1/stories/"),
+    ("/api/v1/stories/", PUBLIC),
+    ("/api/v1/stories/{story_id}/", PUBLIC),
+    ("/api/v1/stories/lookup/?url={story}", PUBLIC),
+    *[
+        (f"/api/v1/stories/?{name}={{{name}}}", PUBLIC)
+        for name in ("section", "tag", "person", "organisation", "country", "author")
+    ],
+    ("/api/v1/stories/?language=en&type_of_work=news", PUBLIC),
+    ("/api/v1/stories/?published_after=2000-01-01T00:00:00Z", PUBLIC),
+    ("/api/v1/search/?q={public}", PUBLIC),
+    ("/api/v1/search/?q=talks", PUBLIC),
+    ("/api/v1/search/?q=negotiators+paragraph&tag=talks", PUBLIC),
+    ("/api/v1/sections/", "{section}"),
+    ("/api/v1/sections/{section}/", "{section}"),
+    ("/api/v1/tags/", PUBLIC),
+    ("/api/v1/tags/{own_tag}/", PUBLIC),
+    ("/api/v1/people/?page_size=100", PUBLIC),
+    ("/api/v1/people/{own_person}/", PUBLIC),
+    ("/api/v1/authors/", PUBLIC),
+    ("/api/v1/authors/{author}/", "{author}"),
+    ("/api/v1/organisations/", PUBLIC),
+    ("/api/v1/organisations/{own_organisation}/", PUBLIC),
+    ("/api/v1/countries/?page_size=100", f"{PUBLIC_WORD}land"),
+    ("/api/v1/countries/{own_country}/", f"{PUBLIC_WORD}land"),
+    ("/api/v1/corrections/", PUBLIC),
 ]
 
 # Pages whose JSON-LD is checked on its own: a hidden word in a page's visible
@@ -162,7 +190,7 @@ def story(state, word, shared, *, name=None, **fields):
     own_organisation = make_organisation(
         f"{word} org", country=shared["country"], parent=shared["organisation"]
     )
-    return story_in(
+    story = story_in(
         state,
         headline=f"Talks resume {word}",
         body=f"<p>Negotiators met. The {word} paragraph.</p>",
@@ -174,6 +202,8 @@ def story(state, word, shared, *, name=None, **fields):
         tags=["talks", word],
         **fields,
     )
+    story.corrections.create(text=f"An earlier version misspelt {word}.")
+    return story
 
 
 def own_topics(word, state):
@@ -222,6 +252,10 @@ def newsroom(settings):
         "withdrawn_on_schedule": hidden["withdrawn-on-schedule"].get_absolute_url(),
         "ends_at_boundary": hidden[ENDS_AT_BOUNDARY].get_absolute_url(),
         "story": public.get_absolute_url(),
+        "story_id": public.pk,
+        "hidden_stories": {
+            state: (story.pk, story.get_absolute_url()) for state, story in hidden.items()
+        },
         "withdrawn": hidden["withdrawn"].get_absolute_url(),
         "section": shared["section"].slug,
         "tag": "talks",
@@ -358,6 +392,49 @@ def test_draft_only_topics_have_no_page_or_feed_and_answer_like_a_name_that_neve
         response = reader.get(page.format(**topics))
         assert response.status_code == 404, state
         assert response.content == never.content, state
+
+
+# The API's own doors to one story or topic: a hidden one answers as one that never existed.
+API_TOPIC_PAGES = [
+    "/api/v1/tags/{own_tag}/",
+    "/api/v1/people/{own_person}/",
+    "/api/v1/organisations/{own_organisation}/",
+    "/api/v1/countries/{own_country}/",
+]
+API_TOPIC_FILTERS = [
+    "/api/v1/stories/?tag={own_tag}",
+    "/api/v1/stories/?person={own_person}",
+    "/api/v1/stories/?organisation={own_organisation}",
+    "/api/v1/stories/?country={own_country}",
+    "/api/v1/search/?q=talks&tag={own_tag}",
+]
+
+
+@pytest.mark.parametrize("page", API_TOPIC_PAGES + API_TOPIC_FILTERS)
+def test_the_api_answers_for_a_draft_only_topic_as_for_a_name_that_never_existed(
+    newsroom, reader, page
+):
+    assert reader.get(page.format(**newsroom)).status_code == 200
+    never = reader.get(page.format(**NEVER_EXISTED))
+    assert never.status_code in (400, 404)
+    for state, topics in newsroom["hidden_topics"].items():
+        response = reader.get(page.format(**topics))
+        assert response.status_code == never.status_code, state
+        assert response.json()["detail"] == never.json()["detail"], state
+        assert HIDDEN_WORDS[state] not in response.content.decode(), state
+
+
+@pytest.mark.parametrize("door", ["/api/v1/stories/{pk}/", "/api/v1/stories/lookup/?url={url}"])
+def test_the_api_never_shows_a_hidden_story_by_id_or_address(newsroom, reader, door):
+    never = reader.get(door.format(pk=10**9, url="/2020/01/01/never-existed/"))
+    assert never.status_code == 404
+    for state, (pk, url) in newsroom["hidden_stories"].items():
+        response = reader.get(door.format(pk=pk, url=url))
+        assert HIDDEN_WORDS[state] not in response.content.decode(), state
+        if state == "withdrawn":
+            assert response.status_code == 410  # as its page: gone, and says so
+        else:
+            assert response.content == never.content, state
 
 
 def test_a_withdrawn_story_carries_no_json_ld(newsroom, reader):

@@ -26,7 +26,7 @@ from django.utils.cache import get_conditional_response, get_max_age, patch_cach
 from .keys import keys_of, until_of
 from .models import PurgedKey
 
-STORED_HEADERS = ("Content-Type", "Content-Language", "Link", "X-Robots-Tag")
+STORED_HEADERS = ("Content-Type", "Content-Language", "Last-Modified", "Link", "X-Robots-Tag")
 
 
 @dataclass(frozen=True)
