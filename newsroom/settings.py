@@ -7,8 +7,8 @@ full table of variables.
 """
 
 import os
-from email.utils import getaddresses
 from datetime import timedelta
+from email.utils import getaddresses
 from pathlib import Path
 from urllib.parse import urlsplit
 
