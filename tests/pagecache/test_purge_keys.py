@@ -8,7 +8,7 @@ with what the change altered: its own pages, and the lists it is on.
 import pytest
 from taggit.models import Tag
 
-from articles import workflow
+from articles import surrogates, workflow
 from articles.models import Status
 from people.models import Country
 from tests.factories import (
@@ -89,9 +89,9 @@ def test_an_edit_to_a_live_story_purges_its_pages_and_its_lists(live_story, sent
     assert sent(edit) == {f"story-{live_story.pk}", *every_list_of(live_story)}
 
 
-def test_a_correction_purges_the_story_and_its_lists(live_story, editor, sent):
+def test_a_correction_purges_the_story_its_lists_and_the_apis_corrections(live_story, editor, sent):
     keys = sent(lambda: workflow.add_correction(live_story, by=editor, text="It runs to 2030."))
-    assert keys == {f"story-{live_story.pk}", *every_list_of(live_story)}
+    assert keys == {f"story-{live_story.pk}", *every_list_of(live_story), surrogates.CORRECTIONS}
 
 
 def test_a_withdrawal_purges_the_story_and_every_list_it_was_on(live_story, editor, sent):
