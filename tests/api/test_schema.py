@@ -28,6 +28,7 @@ def test_the_schema_is_valid_openapi_3(client, public_story):
 def test_the_reference_page_loads_its_scripts_from_the_site_only(client):
     html = client.get("/api/v1/reference/").content.decode()
     assert "<script>" not in html  # no inline script: it runs under script-src 'self'
+    assert "<style" not in html  # nor inline style: style-src allows none
     assert "/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in html
     assert "://" not in html.split("<body>")[1]  # no CDN
     script = client.get("/api/v1/reference/?script=")
