@@ -70,7 +70,22 @@ def _partner_key():
     return key
 
 
+def _failed_sign_in():
+    from people.security import lockout
+
+    Client().post(
+        "/admin/login/",
+        {"username": "editor", "password": "not the password"},
+        REMOTE_ADDR="203.0.113.9",
+    )
+    return lockout.AccessAttempt.objects.get(username="editor")
+
+
 NOT_IN_DEMO = {
+    "axes.accessattempt": (
+        "Nobody mistypes a password in the demo; one failed sign-in is made here.",
+        _failed_sign_in,
+    ),
     "api.partnerkey": (
         "The demo gives no partner an API key (its secret is shown once); one is made here.",
         _partner_key,

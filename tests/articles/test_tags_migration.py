@@ -13,7 +13,7 @@ from django.db.migrations.executor import MigrationExecutor
 from taggit.models import TaggedItem
 
 from articles.images.models import Image
-from articles.models import Article, TaggedStory
+from articles.models import Article
 
 BEFORE = [("articles", "0013_image_content_types_follow_the_library")]
 AFTER = [("articles", "0015_story_tags_move_to_tagged_story")]
@@ -78,12 +78,19 @@ def old_newsroom(transactional_db):
     call_command("migrate", verbosity=0)
 
 
+def story_tags(apps, pk):
+    """A story's tag names, read through the models of the migrated state: today's
+    models have columns added by later migrations."""
+    links = apps.get_model("articles", "TaggedStory").objects.filter(content_object_id=pk)
+    return set(links.values_list("tag__name", flat=True))
+
+
 def test_upgrading_keeps_exactly_each_storys_tags(old_newsroom):
-    migrate(AFTER)
+    new = migrate(AFTER)
 
     for headline, pk in old_newsroom["stories"].items():
-        assert set(Article.objects.get(pk=pk).tags.names()) == TAGS[headline], headline
-    assert TaggedStory.objects.count() == 5
+        assert story_tags(new, pk) == TAGS[headline], headline
+    assert new.get_model("articles", "TaggedStory").objects.count() == 5
 
 
 def test_upgrading_leaves_no_generic_row_for_stories_and_keeps_the_pictures(old_newsroom):
