@@ -25,7 +25,6 @@ from articles.models import (
     Correction,
     FormerSlug,
     Section,
-    Status,
     tags_in_public_stories,
 )
 from newsroom.site import absolute
@@ -171,7 +170,7 @@ class StoryDetailView(StoryView):
         try:
             story = get_object_or_404(self.get_queryset(), pk=pk)
         except Http404:
-            if Article.objects.filter(pk=pk, status=Status.WITHDRAWN).exists():
+            if Article.objects.withdrawn().filter(pk=pk).exists():
                 raise Withdrawn() from None
             raise
         return self.found(story)
@@ -217,7 +216,7 @@ class StoryLookupView(StoryView):
             former = FormerSlug.objects.filter(slug=slug, article__in=Article.objects.published())
             story = public.filter(pk__in=former.values("article_id")).first()
         if story is None:
-            if Article.objects.filter(slug=slug, status=Status.WITHDRAWN).exists():
+            if Article.objects.withdrawn().filter(slug=slug).exists():
                 raise Withdrawn()
             raise Http404("No story at this address.")
         return story
