@@ -100,10 +100,13 @@ def _m2m_detail(action, model, pk_set):
     return f"{verb}: {_names(model, pk_set)}"
 
 
+def _changed(action, pk_set) -> bool:
+    """Did an m2m_changed signal report a change made (not about to be, nor empty)?"""
+    return action == "post_clear" or (action in {"post_add", "post_remove"} and bool(pk_set))
+
+
 def user_groups_changed(sender, instance, action, reverse, model, pk_set, **kwargs):
-    if action not in {"post_add", "post_remove", "post_clear"}:
-        return
-    if action != "post_clear" and not pk_set:
+    if not _changed(action, pk_set):
         return
     if reverse:  # group.user_set.add(...): the instance is the group
         users = get_user_model()._default_manager.filter(pk__in=pk_set or [])
@@ -124,9 +127,7 @@ def user_groups_changed(sender, instance, action, reverse, model, pk_set, **kwar
 
 
 def user_permissions_changed(sender, instance, action, reverse, model, pk_set, **kwargs):
-    if action not in {"post_add", "post_remove", "post_clear"} or reverse:
-        return
-    if action != "post_clear" and not pk_set:
+    if reverse or not _changed(action, pk_set):
         return
     record(
         Kind.PERMISSIONS_CHANGED,
@@ -137,9 +138,7 @@ def user_permissions_changed(sender, instance, action, reverse, model, pk_set, *
 
 
 def group_permissions_changed(sender, instance, action, reverse, model, pk_set, **kwargs):
-    if action not in {"post_add", "post_remove", "post_clear"} or reverse:
-        return
-    if action != "post_clear" and not pk_set:
+    if reverse or not _changed(action, pk_set):
         return
     record(
         Kind.GROUP_PERMISSIONS_CHANGED,
