@@ -24,7 +24,7 @@ run: install
 
 # Set up and run the checks and the whole test suite (SQLite unless DATABASE_URL says otherwise).
 test: install check
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto
 
 check: install
 	$(BIN)/ruff check .

@@ -453,6 +453,8 @@ AXES_LOCKOUT_CALLABLE = "people.security.lockout.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "people.security.events.client_address"
 # Sign-ins are in the security log already.
 AXES_DISABLE_ACCESS_LOG = True
+# Not verbose: its banner would open the output of every management command.
+AXES_VERBOSE = False
 
 # Two-factor sign-in (docs/deploy.md): editors and superusers must have an
 # authenticator app to use the admin; journalists may choose to.

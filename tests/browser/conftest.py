@@ -24,7 +24,7 @@ CHROMIUM_FLAGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-SKIPPED_FOR_NO_BROWSER = pytest.StashKey[int]()
+NO_BROWSER = "Debian's Chromium is not installed (apt-get install chromium)"
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 
 # Playwright's sync API runs an event loop in the test thread; the test itself
@@ -37,16 +37,21 @@ def pytest_collection_modifyitems(config, items):
         return
     if os.environ.get("NEWSROOM_REQUIRE_BROWSER"):
         raise pytest.UsageError(f"Chromium not found at {CHROMIUM}; apt-get install chromium")
-    skip = pytest.mark.skip(reason="Debian's Chromium is not installed (apt-get install chromium)")
-    browser_tests = [item for item in items if "browser" in item.keywords]
-    for item in browser_tests:
-        item.add_marker(skip)
-    config.stash[SKIPPED_FOR_NO_BROWSER] = len(browser_tests)
+    skip = pytest.mark.skip(reason=NO_BROWSER)
+    for item in items:
+        if "browser" in item.keywords:
+            item.add_marker(skip)
 
 
+@pytest.hookimpl(trylast=True)  # after the short summary: among the run's last lines
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
     # A green run that tested no page in a browser must not look like a full one.
-    if skipped := config.stash.get(SKIPPED_FOR_NO_BROWSER, 0):
+    # Counted from the reports, not at collection: under pytest-xdist the workers
+    # collect, and only their reports reach this process.
+    skipped = sum(
+        NO_BROWSER in str(report.longrepr) for report in terminalreporter.stats.get("skipped", [])
+    )
+    if skipped:
         terminalreporter.write_sep(
             "!",
             f"{skipped} browser tests were SKIPPED: Chromium is not at {CHROMIUM}. "
