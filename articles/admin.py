@@ -26,7 +26,7 @@ from .workflow import TransitionNotAllowed
 
 # The class of the story form's fieldsets shown in its side column
 # (templates/admin/articles/article/change_form.html).
-SIDE = "story-side"
+SIDE = "in-side-column"
 # The fieldset the bylines follow, in that column.
 BYLINES_NEXT = "story-bylines-next"
 
