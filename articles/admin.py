@@ -3,6 +3,8 @@ from django.db.models import Q
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from taggit.models import Tag
 
 from newsroom.autocomplete import AutocompleteAdminMixin
@@ -22,6 +24,12 @@ from .forms import ArticleAdminForm
 from .models import Article, Byline, Correction, DeletedStory, Section
 from .workflow import TransitionNotAllowed
 
+# The class of the story form's fieldsets shown in its side column
+# (templates/admin/articles/article/change_form.html).
+SIDE = "in-side-column"
+# The fieldset the bylines follow, in that column.
+BYLINES_NEXT = "story-bylines-next"
+
 
 @admin.register(Section)
 class SectionAdmin(admin.ModelAdmin):
@@ -36,6 +44,15 @@ class BylineInline(AutocompleteAdminMixin, admin.TabularInline):
     extra = 0
     autocomplete_fields = ["person"]
     fields = ["person", "order"]
+
+    def get_extra(self, request, obj=None, **kwargs):
+        # A new story's form has one row, holding the writer's own byline.
+        return 1 if obj is None and own_byline(request.user) is not None else 0
+
+
+def own_byline(user):
+    """The writer's own byline for a new story: their author profile, if they have one."""
+    return Person.objects.authors().filter(user=user).first() if user.is_authenticated else None
 
 
 class CorrectionInline(admin.StackedInline):
@@ -94,7 +111,7 @@ class ArticleAdmin(
 ):
     form = ArticleAdminForm
     change_form_template = "admin/articles/article/change_form.html"
-    list_display = ["headline", "section", "state", "byline_names", "published_at", "updated_at"]
+    list_display = ["headline", "section", "state", "byline_names", "updated"]
     list_filter = [
         StateListFilter,
         "section",
@@ -125,21 +142,31 @@ class ArticleAdmin(
     ]
     inlines = [BylineInline, CorrectionInline]
     actions = ["publish_now"]
+    # The writing first and large; what the desk sets about it beside it, in the
+    # side column of a wide screen (static/newsroom/admin.css) and below it on a
+    # narrow one. A fieldset with the SIDE class goes to that column.
     fieldsets = [
         (None, {"fields": ["headline", "slug", "standfirst", "body"]}),
-        (
-            "Placement",
-            {"fields": ["section", "type_of_work", "credit", "language", "home_position"]},
-        ),
         ("Lead image", {"fields": ["lead_image", "lead_image_preview"]}),
-        (
-            "What this story is about",
-            {"fields": ["tags", "people", "organisations", "countries", "related"]},
-        ),
         admin_mentions.FIELDSET,
         ("Search engines", {"fields": ["seo_title", "seo_description"], "classes": ["collapse"]}),
-        ("Status", {"fields": ["status", "published_at", "created_at", "updated_at"]}),
+        (
+            "Status",
+            {"fields": ["status", "published_at", "created_at", "updated_at"], "classes": [SIDE]},
+        ),
+        (
+            "Section and type of work",
+            {
+                "fields": ["section", "type_of_work", "credit", "language", "home_position"],
+                "classes": [SIDE, BYLINES_NEXT],
+            },
+        ),
+        ("Tags", {"fields": ["tags"], "classes": [SIDE]}),
+        ("In this story", {"fields": ["people", "organisations", "countries"], "classes": [SIDE]}),
+        ("Related stories", {"fields": ["related"], "classes": [SIDE]}),
     ]
+    # Save, Save and continue, and the workflow's buttons above the form too.
+    save_on_top = True
 
     # --- Who may see and change which story (the rules: workflow.py) ------------------
 
@@ -222,6 +249,13 @@ class ArticleAdmin(
             )
         return super().get_search_results(request, queryset, search_term)
 
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        if isinstance(inline, BylineInline) and obj.pk is None and request.method == "GET":
+            if (person := own_byline(request.user)) is not None:
+                kwargs["initial"] = [{"person": person.pk}]
+        return kwargs
+
     @admin.display(description="state", ordering="status")
     def state(self, article):
         return state_badge(article)
@@ -229,6 +263,11 @@ class ArticleAdmin(
     @admin.display(description="bylines")
     def byline_names(self, article):
         return ", ".join(byline.person.name for byline in article.bylines.all())
+
+    @admin.display(description="updated", ordering="updated_at")
+    def updated(self, article):
+        # The short form of the newsroom's date (newsroom/formats/), so the column fits.
+        return date_format(timezone.localtime(article.updated_at), "SHORT_DATETIME_FORMAT")
 
     @admin.display(description="preview")
     def lead_image_preview(self, article):

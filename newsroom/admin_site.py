@@ -7,6 +7,9 @@ Here it first asks the object's ModelAdmin (or, for a model without one, the
 user's view permission) and answers exactly as for an id that does not exist
 when the user may not see the object.
 
+Its header and the browser's title carry the publication's name
+(NEWSROOM_PUBLICATION_NAME), read at each request.
+
 It also carries the pages of two-factor sign-in (people/second_factor/), so
 they sit in the admin's namespace, behind its login, with its look.
 
@@ -14,6 +17,7 @@ they sit in the admin's namespace, behind its login, with its look.
 `admin.site` and `@admin.register` work as usual.
 """
 
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import get_permission_codename
 from django.contrib.contenttypes import views as contenttype_views
@@ -26,6 +30,20 @@ from django.utils.translation import gettext as _
 
 
 class NewsroomAdminSite(admin.AdminSite):
+    # "Desk | <publication>" in the browser's tab, never the same word twice.
+    index_title = "Desk"
+    # The header, breadcrumbs and the desk's index lead everywhere; the sidebar's
+    # 300 px are the story list's columns and the story form's side column at 1280 px.
+    enable_nav_sidebar = False
+
+    @property
+    def site_header(self):
+        return settings.NEWSROOM_PUBLICATION_NAME
+
+    @property
+    def site_title(self):
+        return settings.NEWSROOM_PUBLICATION_NAME
+
     def get_urls(self):
         return self._second_factor_urls() + [
             self._guarded(url) if getattr(url, "name", None) == "view_on_site" else url

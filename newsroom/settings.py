@@ -126,7 +126,7 @@ INSTALLED_APPS = [
     "csp",
     "django_countries",
     "django_prose_editor",
-    "taggit",
+    "newsroom.apps.TagsConfig",  # django-taggit, named "Tags" in the admin
     # Before people.security, whose admin replaces axes' own.
     "axes",
     "rest_framework",
@@ -324,6 +324,9 @@ NEWSROOM_LOCALE = os.environ.get("NEWSROOM_LOCALE", "")
 USE_TZ = True
 TIME_ZONE = os.environ.get("NEWSROOM_TIME_ZONE", "Europe/London")
 USE_I18N = True
+# One date format in the admin, the newsroom's (newsroom/formats/): Django's own
+# "en" formats are American.
+FORMAT_MODULE_PATH = ["newsroom.formats"]
 
 # --- Publication --------------------------------------------------------------
 

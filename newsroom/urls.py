@@ -8,10 +8,6 @@ from newsroom import icons
 # Django's own 500 page, told whether anybody hears about the error (newsroom/errors.py).
 handler500 = "newsroom.errors.server_error"
 
-admin.site.site_header = f"{settings.NEWSROOM_PUBLICATION_NAME} newsroom"
-admin.site.site_title = "Newsroom"
-admin.site.index_title = "Newsroom"
-
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("articles.api.urls")),

@@ -127,7 +127,7 @@ def test_typing_offline_is_kept_on_the_device_and_reaches_the_server_when_back(
         assert mailoutbox == []
         assert Article.objects.get(pk=draft.pk).body == draft.body
 
-        press(writer, writer.locator("input[name=_continue]"), caplog)
+        press(writer, writer.locator("input[name=_continue]").last, caplog)
         assert "was changed successfully" in success_message(writer)
 
     assert typed in plain_text(Article.objects.get(pk=draft.pk).body)
@@ -166,7 +166,7 @@ def test_a_tab_closed_without_saving_is_offered_back_and_restoring_never_publish
         page.goto(live_server.url + story.get_absolute_url())
         assert page.locator(".story__standfirst").inner_text() == live_standfirst
 
-        press(desk, desk.locator("input[name=_continue]"), caplog)
+        press(desk, desk.locator("input[name=_continue]").last, caplog)
         assert "was changed successfully" in success_message(desk)
         assert desk.locator("#autosave-offer").is_hidden()
 
@@ -199,7 +199,7 @@ def test_a_session_that_expires_mid_edit_keeps_the_text_and_saves_after_signing_
         typed = (BEFORE_THE_CUT + WHILE_CUT_OFF).strip()
         assert typed in working_copy_body("journalist", draft)
 
-        press(writer, writer.locator("input[name=_continue]"), caplog)
+        press(writer, writer.locator("input[name=_continue]").last, caplog)
         assert "was changed successfully" in success_message(writer)
 
     assert typed in plain_text(Article.objects.get(pk=draft.pk).body)
@@ -221,17 +221,17 @@ def test_two_tabs_on_one_story_keep_both_texts_and_show_the_difference(
         type_at_end_of(first, "#id_standfirst", first_tab_text)
         type_at_end_of(second, "#id_standfirst", second_tab_text)
         wait_for_autosave(second, "saved")
-        press(first, first.locator("input[name=_continue]"), caplog)
+        press(first, first.locator("input[name=_continue]").last, caplog)
         assert "was changed successfully" in success_message(first)
 
-        press(second, second.locator("input[name=_continue]"), caplog)
+        press(second, second.locator("input[name=_continue]").last, caplog)
         assert "after you opened it" in second.locator(".errorlist.nonfield").inner_text()
         change = second.locator("#conflict-changes .diff", has_text="Standfirst")
         assert change.locator("del").inner_text() == first_tab_text.strip()
         assert change.locator("ins").inner_text() == second_tab_text.strip()
         assert second.locator("#id_standfirst").input_value() == original + second_tab_text
 
-        press(second, second.locator("input[name=_continue]"), caplog)
+        press(second, second.locator("input[name=_continue]").last, caplog)
         assert "was changed successfully" in success_message(second)
 
     story.refresh_from_db()
@@ -274,7 +274,7 @@ def test_a_new_story_typed_in_a_tab_closed_before_saving_is_offered_back(
         assert writer.locator("#id_headline").input_value() == headline
         # The picker shows the restored choice by name, though the page never listed it.
         assert writer.locator("#select2-id_section-container").inner_text() == "Analysis"
-        press(writer, writer.locator("input[name=_continue]"), caplog)
+        press(writer, writer.locator("input[name=_continue]").last, caplog)
         assert "was added successfully" in success_message(writer)
 
     story = Article.objects.get(headline=headline)

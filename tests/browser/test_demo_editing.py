@@ -134,7 +134,7 @@ def test_the_editor_edits_corrects_withdraws_restores_and_rolls_back_a_demo_stor
         # The editor opens the story from the list, adds to the standfirst and saves.
         open_from_story_list(desk, live_server, headline)
         type_at_end_of(desk, desk.locator("#id_standfirst"), STANDFIRST_ADDITION)
-        press(desk, desk.locator("input[name=_save]"), caplog)
+        press(desk, desk.locator("input[name=_save]").last, caplog)
         assert "was changed successfully" in success_message(desk)
 
         page.goto(live_server.url + first_address)
@@ -162,9 +162,9 @@ def test_the_editor_edits_corrects_withdraws_restores_and_rolls_back_a_demo_stor
         assert WITHDRAWAL_REASON in page.locator(".notice").inner_text()
 
         # Back to draft, then published again: readers' old links lead to it.
-        press(desk, desk.get_by_role("button", name="Return to draft"), caplog)
+        press(desk, desk.get_by_role("button", name="Return to draft").first, caplog)
         wait_for_state(desk, "draft")
-        press(desk, desk.get_by_role("button", name="Publish now"), caplog)
+        press(desk, desk.get_by_role("button", name="Publish now").first, caplog)
         wait_for_state(desk, "published")
 
         back = page.goto(live_server.url + first_address)
@@ -175,7 +175,7 @@ def test_the_editor_edits_corrects_withdraws_restores_and_rolls_back_a_demo_stor
 
         # A second thought, saved, then rolled back from the story's history.
         type_at_end_of(desk, desk.locator("#id_standfirst"), SECOND_THOUGHT)
-        press(desk, desk.locator("input[name=_continue]"), caplog)
+        press(desk, desk.locator("input[name=_continue]").last, caplog)
         assert "was changed successfully" in success_message(desk)
         previous = Article.objects.get(slug=slug).version - 1
         desk.get_by_role("link", name="History and revisions").click()
@@ -228,11 +228,11 @@ def test_the_journalist_revises_their_demo_draft_and_submits_it(
         body.press("Control+End")
         writer.keyboard.press("Enter")  # a new item at the end of the list of questions
         writer.keyboard.type(DRAFT_ADDITION)
-        press(writer, writer.locator("input[name=_continue]"), caplog)
+        press(writer, writer.locator("input[name=_continue]").last, caplog)
         assert "was changed successfully" in success_message(writer)
         assert DRAFT_ADDITION in body.inner_text()
 
-        press(writer, writer.get_by_role("button", name="Submit for review"), caplog)
+        press(writer, writer.get_by_role("button", name="Submit for review").first, caplog)
         wait_for_state(writer, "in-review")
         assert "submitted for review" in success_message(writer)
 
