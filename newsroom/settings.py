@@ -141,6 +141,13 @@ INSTALLED_APPS = [
     "people.security",
     "articles",
     "articles.api",
+    "articles.webhooks",
+    # The task framework (Django 6's django.tasks, backported) and its two queues:
+    # the database (`db_worker`) and RQ on Redis (`rqworker`); docs/scaling.md.
+    "django_tasks",
+    "django_tasks_db",
+    "django_rq",
+    "django_tasks_rq",
 ]
 
 MIDDLEWARE = [
@@ -209,6 +216,35 @@ if REDIS_URL:
     CACHES = redis_cache(REDIS_URL)
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# --- Background tasks: the outbox's worker (docs/webhooks.md, docs/scaling.md) ---------
+
+# `database` (the default): tasks are rows in this database, run by `manage.py
+# db_worker`. `rq`: RQ on REDIS_URL, run by `manage.py rqworker`. `immediate`: run
+# in the process that queues them, after commit (development only: no retries).
+NEWSROOM_TASKS = os.environ.get("NEWSROOM_TASKS", "database")
+TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "rq": "django_tasks_rq.RQBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+if NEWSROOM_TASKS not in TASK_BACKENDS:
+    raise ImproperlyConfigured(
+        f"NEWSROOM_TASKS must be one of {', '.join(TASK_BACKENDS)}, not {NEWSROOM_TASKS!r}."
+    )
+if NEWSROOM_TASKS == "rq" and not REDIS_URL:
+    raise ImproperlyConfigured("NEWSROOM_TASKS=rq needs REDIS_URL, the Redis that RQ queues in.")
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[NEWSROOM_TASKS], "QUEUES": ["default"]}}
+# django-rq's queues; used only with NEWSROOM_TASKS=rq.
+RQ_QUEUES = {"default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": 300}}
+# A message not acknowledged is retried, with exponential backoff, this long.
+NEWSROOM_OUTBOX_RETRY_HOURS = env_int("NEWSROOM_OUTBOX_RETRY_HOURS", 24)
+# A worker holds a message this long while sending it; past that, it counts as lost.
+NEWSROOM_OUTBOX_LEASE_SECONDS = env_int("NEWSROOM_OUTBOX_LEASE_SECONDS", 120)
+# Seconds to wait for a receiver to answer.
+NEWSROOM_WEBHOOK_TIMEOUT = env_int("NEWSROOM_WEBHOOK_TIMEOUT", 10)
+# Failed attempts in a row after which a subscription is switched off, and admins told.
+NEWSROOM_WEBHOOK_FAILURE_LIMIT = env_int("NEWSROOM_WEBHOOK_FAILURE_LIMIT", 20)
 
 # --- Caching public pages (docs/caching.md) ------------------------------------
 
