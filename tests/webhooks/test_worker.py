@@ -1,0 +1,90 @@
+"""The real workers, as separate processes: `db_worker` on the database backend and,
+with REDIS_URL set, `rqworker` on RQ. Killing one, or the web process, between commit
+and delivery loses nothing: the outbox row is there, and the worker sends it."""
+
+import os
+
+import pytest
+
+from articles.webhooks import signing
+from tests.webhooks.receiver import Receiver
+from tests.webhooks.worker import Newsroom, publish_story, status_of, wait_for
+
+
+@pytest.fixture
+def secret():
+    return signing.new_secret()
+
+
+@pytest.fixture
+def receiver(secret):
+    receiver = Receiver(secret).start()
+    yield receiver
+    receiver.release.set()
+    receiver.stop()
+
+
+@pytest.fixture
+def newsroom(tmp_path):
+    newsroom = Newsroom(tmp_path, "worker")
+    yield newsroom
+    newsroom.close()
+
+
+DB_WORKER = ["db_worker", "--interval", "0.2", "--no-startup-delay", "--no-reload"]
+
+
+def webhook_id(ids):
+    return next(message_id for message_id, kind in ids if kind == "webhook")
+
+
+def test_a_worker_killed_mid_delivery_loses_nothing_the_next_one_delivers_it(
+    newsroom, receiver, secret
+):
+    receiver.hold = True
+    newsroom.start(*DB_WORKER, log="worker.log")
+    ids = newsroom.script(publish_story(secret, receiver.url, headline="Roadmap signed"))
+    assert receiver.holding.wait(30), newsroom.log("worker.log")
+    process, _ = newsroom.processes[-1]
+    process.kill()  # between commit and the receiver's answer
+    process.wait(10)
+    receiver.release.set()
+    message_id = webhook_id(ids)
+    assert newsroom.script(status_of(message_id))[0] == "pending"
+
+    newsroom.start(*DB_WORKER, log="worker2.log")
+    # Cron's sweep, once the dead worker's hold has run out, queues it again.
+    assert wait_for(lambda: "1 outbox messages queued" in newsroom.run("send_outbox"), seconds=20)
+    assert wait_for(lambda: receiver.deliveries), newsroom.log("worker2.log")
+    assert receiver.ids() == [message_id]
+    assert receiver.deliveries[0]["body"]["data"]["headline"] == "Roadmap signed"
+    assert wait_for(lambda: newsroom.script(status_of(message_id))[0] == "delivered")
+
+
+def test_a_process_that_dies_after_commit_leaves_its_email_and_webhook_for_the_worker(
+    newsroom, receiver, secret
+):
+    ids = newsroom.script(
+        publish_story(secret, receiver.url, headline="Talks resume", die_before_commit_hooks=True)
+    )
+    assert sorted(kind for _, kind in ids) == ["email", "webhook"]
+    newsroom.start(*DB_WORKER, log="worker.log")
+    assert "2 outbox messages queued" in newsroom.run("send_outbox")
+    assert wait_for(lambda: receiver.deliveries), newsroom.log("worker.log")
+    assert receiver.ids() == [webhook_id(ids)]
+    # The console mail backend prints the email the worker sent.
+    assert wait_for(lambda: "Subject: Published: Talks resume" in newsroom.log("worker.log"))
+    for message_id, _ in ids:
+        assert newsroom.script(status_of(message_id)) == ["delivered", 1]
+
+
+@pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="needs REDIS_URL (RQ on Redis)")
+def test_rq_on_redis_delivers_a_signed_webhook(tmp_path, receiver, secret):
+    newsroom = Newsroom(tmp_path, "rq", NEWSROOM_TASKS="rq")
+    try:
+        ids = newsroom.script(publish_story(secret, receiver.url, headline="Ships arrive"))
+        newsroom.run("rqworker", "default", "--burst", "--job-class", "django_tasks_rq.Job")
+        assert receiver.ids() == [webhook_id(ids)]
+        assert newsroom.script(status_of(webhook_id(ids))) == ["delivered", 1]
+    finally:
+        newsroom.close()
