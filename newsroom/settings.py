@@ -142,12 +142,10 @@ INSTALLED_APPS = [
     "articles",
     "articles.api",
     "articles.webhooks",
-    # The task framework (Django 6's django.tasks, backported) and its two queues:
-    # the database (`db_worker`) and RQ on Redis (`rqworker`); docs/scaling.md.
+    # The task framework (Django 6's django.tasks, backported) and its database
+    # queue (`db_worker`); RQ's apps join below with NEWSROOM_TASKS=rq.
     "django_tasks",
     "django_tasks_db",
-    "django_rq",
-    "django_tasks_rq",
 ]
 
 MIDDLEWARE = [
@@ -235,8 +233,12 @@ if NEWSROOM_TASKS not in TASK_BACKENDS:
 if NEWSROOM_TASKS == "rq" and not REDIS_URL:
     raise ImproperlyConfigured("NEWSROOM_TASKS=rq needs REDIS_URL, the Redis that RQ queues in.")
 TASKS = {"default": {"BACKEND": TASK_BACKENDS[NEWSROOM_TASKS], "QUEUES": ["default"]}}
-# django-rq's queues; used only with NEWSROOM_TASKS=rq.
-RQ_QUEUES = {"default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": 300}}
+if NEWSROOM_TASKS == "rq":
+    # django-rq brings `rqworker`; its dashboard stays out of the admin (and its
+    # unauthenticated-by-default stats API out of the URLs): `manage.py rqstats`.
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 300}}
+    RQ_SHOW_ADMIN_LINK = False
 # A message not acknowledged is retried, with exponential backoff, this long.
 NEWSROOM_OUTBOX_RETRY_HOURS = env_int("NEWSROOM_OUTBOX_RETRY_HOURS", 24)
 # A worker holds a message this long while sending it; past that, it counts as lost.

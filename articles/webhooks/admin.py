@@ -55,6 +55,10 @@ class OutboxMessageAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
+    def has_change_permission(self, request, obj=None):
+        # A message is history: its page is view-only; "change" gates the action.
+        return obj is None and super().has_change_permission(request)
+
     @admin.action(description="Redeliver the selected messages", permissions=["change"])
     def redeliver(self, request, queryset):
         count = outbox.redeliver(queryset)
