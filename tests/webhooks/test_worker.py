@@ -88,3 +88,33 @@ def test_rq_on_redis_delivers_a_signed_webhook(tmp_path, receiver, secret):
         assert newsroom.script(status_of(webhook_id(ids))) == ["delivered", 1]
     finally:
         newsroom.close()
+
+
+def test_two_publish_due_runs_at_once_queue_one_story_published(newsroom, secret):
+    setup = f"""
+import json
+from datetime import timedelta
+from django.utils import timezone
+from articles.models import Status
+from articles.webhooks.models import Event, Subscription
+from tests.factories import make_article, make_editor
+Subscription.objects.create(
+    name="Partner", url="http://127.0.0.1:9/hooks", secret={secret!r}, events=Event.values
+)
+story = make_article("Fleet sails", status=Status.DRAFT)
+story.publish(by=make_editor(), at=timezone.now() + timedelta(seconds=2))
+print(json.dumps(story.pk))
+"""
+    pk = newsroom.script(setup)
+    wait_for(lambda: False, seconds=2.5)  # until it is due
+    runs = [newsroom.start("publish_due", log=f"publish_due{n}.log") for n in range(2)]
+    for run in runs:
+        assert run.wait(60) == 0, newsroom.log("publish_due0.log") + newsroom.log(
+            "publish_due1.log"
+        )
+    count = f"""
+import json
+from articles.webhooks.models import OutboxMessage
+print(json.dumps(OutboxMessage.objects.filter(story_id={pk}, event_type="story.published").count()))
+"""
+    assert newsroom.script(count) == 1
