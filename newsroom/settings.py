@@ -206,6 +206,11 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The web process, the task worker and cron write at once: each transaction
+    # takes the write lock when it begins, waiting for it (Django's advice), instead
+    # of failing with "database is locked" when a reader turns writer.
+    DATABASES["default"].setdefault("OPTIONS", {})["transaction_mode"] = "IMMEDIATE"
 
 # --- Cache ------------------------------------------------------------------
 
