@@ -17,6 +17,8 @@ install: $(STAMP)
 # Set up, load the demo newsroom and serve it at http://127.0.0.1:8000 (admin at /admin/).
 # The demo is the reference publication; override the name in your environment.
 run: export NEWSROOM_PUBLICATION_NAME ?= New Defence Order. Strategy
+# Emails and webhooks go out from the dev server itself, after commit (no worker to start).
+run: export NEWSROOM_TASKS ?= immediate
 run: install
 	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --noinput
 	DJANGO_DEBUG=1 $(BIN)/python manage.py load_demo

@@ -1,4 +1,4 @@
-"""Email about workflow events, sent after the transition has committed.
+"""Email about workflow events, sent by the task worker after the transition has committed.
 
 Editors hear when a story is submitted; its authors when it is sent back (with
 the note), scheduled or published. Mail goes through Django's EMAIL_BACKEND
@@ -85,8 +85,12 @@ def _message(event):
     return None
 
 
-def notify(event_pk):
-    """Send the email for one event; called from `transaction.on_commit`."""
+def send(event_pk):
+    """Send the email for one event; raises if the mail server refuses it.
+
+    The outbox (articles/webhooks/outbox.py) calls this from the task worker,
+    after commit, and retries it when it raises.
+    """
     event = ArticleEvent.objects.select_related("article", "by").get(pk=event_pk)
     message = _message(event)
     if message is None:
@@ -95,8 +99,13 @@ def notify(event_pk):
     recipients = sorted({user.email for user in users if user.email and user.pk != event.by_id})
     if not recipients:
         return
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
+
+
+def notify(event_pk):
+    """Send the email for one event now, logging (never raising) a mail server's refusal."""
     try:
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
+        send(event_pk)
     except (smtplib.SMTPException, OSError):
         # The decision stands; the people can still see it in the newsroom.
         logger.exception("Could not send workflow email for event %s", event_pk)

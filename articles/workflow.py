@@ -18,7 +18,6 @@ embargo or withdraws a story on time.
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from functools import partial
 
 from django.contrib.auth.models import AnonymousUser
 from django.db import models, transaction
@@ -27,6 +26,7 @@ from django.utils import timezone
 
 from . import notifications
 from .models import Article, ArticleEvent, Correction, PreviewLink, Status
+from .webhooks import events as webhook_events
 
 Action = ArticleEvent.Action
 
@@ -257,11 +257,13 @@ def record_event(
     at: datetime | None = None,
     takes_effect_at: datetime | None = None,
 ) -> ArticleEvent:
-    """Write one line of the story's audit trail, and queue its email after commit.
+    """Write one line of the story's audit trail, and its email and webhooks to the outbox.
 
     Every event is written here: transitions, edits, restores, share links,
     imports. `before` is the state the story was in (default: as it is now;
-    "" for a story that did not exist).
+    "" for a story that did not exist). The outbox rows commit with the event,
+    and the task worker sends them after commit (articles/webhooks/outbox.py):
+    a crash between the two loses nothing.
     """
     at = at or timezone.now()
     after = state_of(story, at)
@@ -276,8 +278,8 @@ def record_event(
         takes_effect_at=takes_effect_at,
     )
     if action in notifications.ACTIONS:
-        # robust: a mail server failing must not undo the decision.
-        transaction.on_commit(partial(notifications.notify, event.pk), robust=True)
+        webhook_events.queue_email(event)
+    webhook_events.record(event)
     return event
 
 

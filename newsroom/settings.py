@@ -141,6 +141,11 @@ INSTALLED_APPS = [
     "people.security",
     "articles",
     "articles.api",
+    "articles.webhooks",
+    # The task framework (Django 6's django.tasks, backported) and its database
+    # queue (`db_worker`); RQ's apps join below with NEWSROOM_TASKS=rq.
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -201,6 +206,11 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The web process, the task worker and cron write at once: each transaction
+    # takes the write lock when it begins, waiting for it (Django's advice), instead
+    # of failing with "database is locked" when a reader turns writer.
+    DATABASES["default"].setdefault("OPTIONS", {})["transaction_mode"] = "IMMEDIATE"
 
 # --- Cache ------------------------------------------------------------------
 
@@ -209,6 +219,39 @@ if REDIS_URL:
     CACHES = redis_cache(REDIS_URL)
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# --- Background tasks: the outbox's worker (docs/webhooks.md, docs/scaling.md) ---------
+
+# `database` (the default): tasks are rows in this database, run by `manage.py
+# db_worker`. `rq`: RQ on REDIS_URL, run by `manage.py rqworker`. `immediate`: run
+# in the process that queues them, after commit (development only: no retries).
+NEWSROOM_TASKS = os.environ.get("NEWSROOM_TASKS", "database")
+TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "rq": "django_tasks_rq.RQBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+if NEWSROOM_TASKS not in TASK_BACKENDS:
+    raise ImproperlyConfigured(
+        f"NEWSROOM_TASKS must be one of {', '.join(TASK_BACKENDS)}, not {NEWSROOM_TASKS!r}."
+    )
+if NEWSROOM_TASKS == "rq" and not REDIS_URL:
+    raise ImproperlyConfigured("NEWSROOM_TASKS=rq needs REDIS_URL, the Redis that RQ queues in.")
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[NEWSROOM_TASKS], "QUEUES": ["default"]}}
+if NEWSROOM_TASKS == "rq":
+    # django-rq brings `rqworker`; its dashboard stays out of the admin (and its
+    # unauthenticated-by-default stats API out of the URLs): `manage.py rqstats`.
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 300}}
+    RQ_SHOW_ADMIN_LINK = False
+# A message not acknowledged is retried, with exponential backoff, this long.
+NEWSROOM_OUTBOX_RETRY_HOURS = env_int("NEWSROOM_OUTBOX_RETRY_HOURS", 24)
+# A worker holds a message this long while sending it; past that, it counts as lost.
+NEWSROOM_OUTBOX_LEASE_SECONDS = env_int("NEWSROOM_OUTBOX_LEASE_SECONDS", 120)
+# Seconds to wait for a receiver to answer.
+NEWSROOM_WEBHOOK_TIMEOUT = env_int("NEWSROOM_WEBHOOK_TIMEOUT", 10)
+# Failed attempts in a row after which a subscription is switched off, and admins told.
+NEWSROOM_WEBHOOK_FAILURE_LIMIT = env_int("NEWSROOM_WEBHOOK_FAILURE_LIMIT", 20)
 
 # --- Caching public pages (docs/caching.md) ------------------------------------
 

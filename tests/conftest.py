@@ -18,6 +18,13 @@ def fast_password_hasher(settings):
 
 
 @pytest.fixture(autouse=True)
+def tasks_run_after_commit_in_the_test(settings):
+    """The outbox's tasks run where they are queued, after commit: no worker needed.
+    tests/webhooks/ runs the real workers (`db_worker`, `rqworker`) in subprocesses."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(autouse=True)
 def client_login_brings_a_request(monkeypatch):
     """The test client's `login()` authenticates without a request, which django-axes
     (first in AUTHENTICATION_BACKENDS) refuses: give it one, as the sign-in form does,

@@ -70,6 +70,37 @@ def _partner_key():
     return key
 
 
+def _webhook_subscription():
+    from articles.webhooks.models import Event, Subscription
+
+    return Subscription.objects.create(
+        name="Wire partner", url="https://hooks.example.org/newsroom", events=Event.values
+    )
+
+
+def _webhook_message():
+    from articles.webhooks.models import OutboxMessage
+
+    return OutboxMessage.objects.create(
+        kind=OutboxMessage.Kind.WEBHOOK,
+        message_id="msg_roundtrip",
+        subscription=_webhook_subscription(),
+        event_type="story.published",
+        story=Article.objects.first(),
+        body="{}",
+    )
+
+
+def _queued_task():
+    from django_tasks_db.models import DBTaskResult
+
+    from articles.webhooks.tasks import deliver_message
+
+    with override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}):
+        result = deliver_message.enqueue("msg_roundtrip")
+    return DBTaskResult.objects.get(pk=result.id)
+
+
 def _failed_sign_in():
     from people.security import lockout
 
@@ -89,6 +120,18 @@ NOT_IN_DEMO = {
     "api.partnerkey": (
         "The demo gives no partner an API key (its secret is shown once); one is made here.",
         _partner_key,
+    ),
+    "webhooks.subscription": (
+        "The demo has no partners to tell of its stories; one subscription is made here.",
+        _webhook_subscription,
+    ),
+    "webhooks.outboxmessage": (
+        "Without subscriptions the demo's outbox holds only email; one webhook is made here.",
+        _webhook_message,
+    ),
+    "django_tasks_database.dbtaskresult": (
+        "Tests run tasks where they are queued; one is queued in the database here.",
+        _queued_task,
     ),
     "articles.deletedstory": (
         "The demo deletes no story; one draft is deleted the way an editor does it.",
