@@ -1,3 +1,4 @@
+import os
 from importlib import import_module
 
 import pytest
@@ -10,6 +11,29 @@ from tests.factories import (
     make_journalist,
     make_section,
 )
+from tests.redis_databases import redis_database
+
+
+@pytest.fixture(scope="session", autouse=True)
+def each_test_process_has_its_own_redis_database(worker_id):
+    """`make test` runs one process per core (pytest-xdist), and each test empties
+    the cache, which on Redis empties the whole database (FLUSHDB): the processes
+    would empty each other's caches mid-test. Worker n takes REDIS_URL's database
+    minus n, and so do the servers its tests start (they read REDIS_URL)."""
+    from django.conf import settings
+    from django.test import override_settings
+
+    url = os.environ.get("REDIS_URL")
+    if not url or worker_id == "master":
+        yield
+        return
+    own = redis_database(url, int(worker_id.removeprefix("gw")))
+    os.environ["REDIS_URL"] = own
+    caches = {**settings.CACHES}
+    caches["default"] = {**caches["default"], "LOCATION": own}
+    with override_settings(CACHES=caches):
+        yield
+    os.environ["REDIS_URL"] = url
 
 
 @pytest.fixture(autouse=True)

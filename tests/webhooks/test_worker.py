@@ -3,11 +3,11 @@ with REDIS_URL set, `rqworker` on RQ. Killing one, or the web process, between c
 and delivery loses nothing: the outbox row is there, and the worker sends it."""
 
 import os
-from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
 from articles.webhooks import signing
+from tests.redis_databases import redis_database
 from tests.webhooks.receiver import Receiver
 from tests.webhooks.worker import Newsroom, publish_story, status_of, wait_for
 
@@ -80,11 +80,10 @@ def test_a_process_that_dies_after_commit_leaves_its_email_and_webhook_for_the_w
 
 
 def queue_redis(url: str) -> str:
-    """The Redis database after REDIS_URL's: the suite's other workers clear the
-    cache (FLUSHDB) on REDIS_URL's own, which would empty the queue too."""
-    parts = urlsplit(url)
-    db = int(parts.path.lstrip("/") or 0)
-    return urlunsplit(parts._replace(path=f"/{(db + 1) % 16}"))
+    """A Redis database eight below REDIS_URL's: the suite's test processes clear
+    their caches (FLUSHDB) on REDIS_URL's and the few below it (tests/conftest.py),
+    which would empty the queue too."""
+    return redis_database(url, 8)
 
 
 @pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="needs REDIS_URL (RQ on Redis)")
