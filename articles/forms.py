@@ -158,11 +158,17 @@ class SearchForm(forms.Form):
     organisation = forms.ModelChoiceField(
         queryset=None, to_field_name="slug", required=False, widget=forms.HiddenInput
     )
+    # The browser's date picker reads ISO dates only: redisplayed in the newsroom's
+    # own format (DATE_INPUT_FORMATS), a chosen date would show blank.
     from_date = forms.DateField(
-        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label="From",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     to_date = forms.DateField(
-        label="To", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label="To",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
     def __init__(self, *args, **kwargs):
