@@ -7,7 +7,9 @@ from pathlib import Path
 import lxml.html
 import pytest
 from django.conf import settings as django_settings
+from django.utils import translation
 
+from articles.forms import SearchForm
 from tests.factories import make_article
 
 pytestmark = pytest.mark.django_db
@@ -52,3 +54,10 @@ def test_list_items_in_a_story_are_not_spaced_like_paragraphs(client):
     assert "<li><p>One</p></li>" in html  # as the body editor writes it
     css = STYLESHEET.read_text()
     assert re.search(r"\.story__body li > p \{ margin: 0; \}", css)
+
+
+@pytest.mark.parametrize("language", ["en", "en-gb", "fr"])
+def test_the_date_pickers_get_iso_dates_whatever_the_sites_language(language):
+    with translation.override(language):
+        form = SearchForm({"from_date": "2020-10-01"})
+        assert 'value="2020-10-01"' in str(form["from_date"])
