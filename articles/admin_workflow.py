@@ -174,6 +174,8 @@ class WorkflowViews:
             return {"reason": post.get("reason", "")}
         if name == "add_correction":
             return {"text": post.get("text", ""), "kind": post.get("kind", "correction")}
+        if name == "mark_updated":
+            return {"note": post.get("note", "")}
         if name == "publish" and post.get("at"):
             return {"at": self._time(post["at"])}
         if name == "embargo":

@@ -86,14 +86,40 @@ def expand_body_images(html: str, render_figure) -> str:
     return "".join(parts)
 
 
+def outside_pictures(html: str) -> list[str]:
+    """The addresses of the body's pictures that are not library figures: pasted or
+    typed `<img>` elements, which readers' browsers would fetch from wherever they
+    point, past the library's checks (alt text, stripped metadata, renditions)."""
+    figures = {(figure.start, figure.end) for figure in body_figures(html)}
+    outside = []
+    for match in _FIGURE_OR_IMG.finditer(html):
+        if (match.start(), match.end()) in figures:
+            continue
+        outside += [
+            unescape(dict(_ATTRIBUTE.findall(img.group(0))).get("src", ""))
+            for img in _IMG.finditer(match.group(0))
+        ]
+    return outside
+
+
+def outside_picture_problems(html: str) -> list[str]:
+    """`outside_pictures()` as readable sentences, one per picture."""
+    return [
+        f"The picture “{src or 'without an address'}” in the body is not from the image "
+        "library. Pictures in a story come from the library only: remove it, or upload "
+        "it to the library and add it with the figure button's “Browse…”."
+        for src in outside_pictures(html)
+    ]
+
+
 def publication_problems(*, lead_image: Image | None, body: str) -> list[str]:
     """What stops pictures from appearing on a published story, in readable sentences.
 
-    Every picture a reader sees needs alt text: the lead image's own, and for
-    body figures the figure's alt or else the library's. A body figure must
-    also still point at a picture in the library.
+    Every picture a reader sees comes from the library and needs alt text: the
+    lead image's own, and for body figures the figure's alt or else the
+    library's. A body figure must also still point at a picture in the library.
     """
-    problems = []
+    problems = outside_picture_problems(body or "")
     if lead_image is not None and not lead_image.alt_text.strip():
         problems.append(
             f"The lead image “{lead_image.title}” has no alt text. Describe the picture "

@@ -152,7 +152,8 @@ class StoryFeed(Feed):
         return article.published_at
 
     def item_updateddate(self, article):
-        return max(article.updated_at, article.published_at)
+        # Atom's "significant" change: what the story page calls "Updated".
+        return article.modified_for_readers
 
     def item_author_name(self, article):
         # The generators write one dc:creator / author per name (item_extra_kwargs).

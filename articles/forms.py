@@ -5,7 +5,7 @@ from taggit.forms import TagWidget
 
 from people.models import Country, Organisation, Person
 
-from .body import publication_problems
+from .body import outside_picture_problems, publication_problems
 from .models import Article, Section, Status, TypeOfWork
 from .revisions import EditConflict
 from .sanitize import clean_body
@@ -64,13 +64,15 @@ class ArticleAdminForm(forms.ModelForm):
         return cleaned_data
 
     def check_pictures(self, cleaned_data):
-        """A published story stays publishable: its pictures keep their alt text."""
-        if self.instance.status != Status.PUBLISHED:
-            return
-        problems = publication_problems(
-            lead_image=cleaned_data.get("lead_image"),
-            body=clean_body(cleaned_data.get("body")),
-        )
+        """Body pictures come from the library, in any state; a published story stays
+        publishable: its pictures keep their alt text. Refused, never stripped, so
+        the form comes back with the body as typed."""
+        body = clean_body(cleaned_data.get("body") or "")
+        if self.instance.status == Status.PUBLISHED:
+            problems = publication_problems(lead_image=cleaned_data.get("lead_image"), body=body)
+        else:
+            # A draft may wait for alt text, but not hold a picture from elsewhere.
+            problems = outside_picture_problems(body)
         for problem in problems:
             self.add_error("lead_image" if "lead image" in problem else "body", problem)
 
@@ -158,11 +160,17 @@ class SearchForm(forms.Form):
     organisation = forms.ModelChoiceField(
         queryset=None, to_field_name="slug", required=False, widget=forms.HiddenInput
     )
+    # The browser's date picker reads ISO dates only: redisplayed in the newsroom's
+    # own format (DATE_INPUT_FORMATS), a chosen date would show blank.
     from_date = forms.DateField(
-        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label="From",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     to_date = forms.DateField(
-        label="To", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label="To",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
     def __init__(self, *args, **kwargs):

@@ -1,5 +1,4 @@
 import secrets
-from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
@@ -15,7 +14,7 @@ from django.db.models import (
     Subquery,
     prefetch_related_objects,
 )
-from django.db.models.functions import Greatest
+from django.db.models.functions import Coalesce, Greatest
 from django.db.models.sql import Query
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
@@ -431,15 +430,28 @@ class ArticleQuerySet(models.QuerySet):
         return self.defer(None)
 
 
-# Saves within a minute of publishing are part of publishing the story, not an
-# update readers should be told about.
-PUBLISHING_GRACE = timedelta(minutes=1)
-
 # Set by the workflow's transitions alone (articles/workflow.py), never by a form,
-# an edit or a restore: restoring old text never publishes or withdraws a story.
+# an edit or a restore: restoring old text never publishes or withdraws a story,
+# nor tells readers it was updated.
 WORKFLOW_FIELDS = frozenset(
-    {"status", "published_at", "created_by", "embargoed_at", "embargo_lifts_at", "withdraws_at"}
+    {
+        "status",
+        "published_at",
+        "created_by",
+        "embargoed_at",
+        "embargo_lifts_at",
+        "withdraws_at",
+        "display_updated_at",
+    }
 )
+
+
+def modified_for_readers(prefix: str = ""):
+    """`Article.modified_for_readers` in SQL: the last update readers were told of,
+    or the publication. COALESCE first: SQLite's GREATEST (MAX) is NULL if any
+    argument is."""
+    published = F(f"{prefix}published_at")
+    return Greatest(Coalesce(f"{prefix}display_updated_at", published), published)
 
 
 class Article(models.Model):
@@ -538,7 +550,17 @@ class Article(models.Model):
         help_text="When the story is withdrawn by itself (the end of its window).",
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Every save moves it: the newsroom's "last saved", and what conditional GETs
+    # and caches key on. Readers are told of an update by `display_updated_at`.
     updated_at = models.DateTimeField(auto_now=True)
+    display_updated_at = models.DateTimeField(
+        "updated for readers",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The “Updated” time readers see: set by a correction, an update note "
+        "or an editor's “Mark as updated”, never by an ordinary save such as a typo fix.",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -743,10 +765,20 @@ class Article(models.Model):
 
     @property
     def was_updated(self) -> bool:
-        """Saved again after it went live: saves within PUBLISHING_GRACE are part of publishing."""
+        """Readers were told of an update since publication: a correction, an update
+        note or an editor's "Mark as updated" (`workflow.py`). Plain saves never count."""
         return (
-            self.published_at is not None and self.updated_at - self.published_at > PUBLISHING_GRACE
+            self.published_at is not None
+            and self.display_updated_at is not None
+            and self.display_updated_at > self.published_at
         )
+
+    @property
+    def modified_for_readers(self):
+        """The last update readers were told of, else the publication time: the page's
+        "Updated", JSON-LD `dateModified`, `article:modified_time` and sitemap `lastmod`.
+        Matches `modified_for_readers()` in SQL."""
+        return self.display_updated_at if self.was_updated else self.published_at
 
     def is_published(self, at=None):
         """Matches `Article.objects.published()`."""
@@ -878,6 +910,11 @@ class Article(models.Model):
         from . import workflow
 
         return workflow.add_correction(self, by=by, text=text, kind=kind)
+
+    def mark_updated(self, *, by, note=""):
+        from . import workflow
+
+        return workflow.mark_updated(self, by=by, note=note)
 
     def remember_slug(self, old_slug: str) -> None:
         """Keep `old_slug` answering with a 301 to this story, once it has been public.
@@ -1028,6 +1065,7 @@ class ArticleEvent(models.Model):
         LIFT = "lift", "Embargo lifted"
         SCHEDULE_WITHDRAWAL = "schedule-withdrawal", "Withdrawal scheduled"
         CANCEL_WITHDRAWAL = "cancel-withdrawal", "Scheduled withdrawal cancelled"
+        MARK_UPDATED = "mark-updated", "Marked as updated"
 
     # Any of these in a story's history means readers have seen it (a story
     # loaded as published has no "publish" event, but is withdrawn with one).

@@ -31,7 +31,14 @@ from . import surrogates
 from .body import body_figures
 from .images.models import Image
 from .images.renditions import EXTENSIONS, fallback_format
-from .models import Article, Byline, Section, public_links_of_each_tag, tags_in_public_stories
+from .models import (
+    Article,
+    Byline,
+    Section,
+    modified_for_readers,
+    public_links_of_each_tag,
+    tags_in_public_stories,
+)
 
 # Crawlers come back often enough; news crawlers every few minutes.
 SITEMAP_MAX_AGE = 60 * 60
@@ -147,7 +154,10 @@ class HomeSitemap(NewsroomSitemap):
 
 
 class StorySitemap(NewsroomSitemap):
-    """Every public story, with its lead picture and body figures as image entries."""
+    """Every public story, with its lead picture and body figures as image entries.
+
+    lastmod is the story's "Updated" time (or its publication), as on its page.
+    """
 
     limit = STORIES_PER_PAGE
 
@@ -156,7 +166,7 @@ class StorySitemap(NewsroomSitemap):
             Article.objects.published()
             .select_related("lead_image")
             .prefetch_related("lead_image__renditions")
-            .annotate(last_changed=Greatest("updated_at", "published_at"))
+            .annotate(last_changed=modified_for_readers())
             .order_by("-published_at", "-pk")
         )
 
@@ -192,7 +202,7 @@ class NewsSitemap(NewsroomSitemap):
         return (
             Article.objects.published(at=now)
             .filter(published_at__gte=now - NEWS_WINDOW)
-            .annotate(last_changed=Greatest("updated_at", "published_at"))
+            .annotate(last_changed=modified_for_readers())
             .order_by("-published_at", "-pk")[:NEWS_LIMIT]
         )
 

@@ -309,12 +309,9 @@ def headline(article) -> str:
 
 
 def date_modified(article):
-    """The last correction, update or edit after publication; else the publication."""
-    moments = [article.published_at]
-    if article.was_updated:
-        moments.append(article.updated_at)
-    moments += [correction.created_at for correction in article.corrections.all()]
-    return max(moments)
+    """The last update readers were told of (a correction, an update note, an editor's
+    "Mark as updated"); else the publication. Plain saves never count."""
+    return article.modified_for_readers
 
 
 def images(article) -> list[dict]:

@@ -210,6 +210,12 @@ TRANSITIONS = {
             frozenset({State.PUBLISHED}),
             "articles.correct_article",
         ),
+        Transition(
+            "mark_updated",
+            "Mark as updated",
+            frozenset({State.PUBLISHED}),
+            "articles.correct_article",
+        ),
     ]
 }
 PAST_TENSE = {
@@ -224,6 +230,7 @@ PAST_TENSE = {
     "cancel_withdrawal": "kept",
     "redraft": "returned to draft",
     "add_correction": "corrected",
+    "mark_updated": "marked as updated",
 }
 
 
@@ -326,7 +333,8 @@ def _run(
         check(name, by, story, now)
         before = state_of(story, now)
         action, fields = change(story, now)
-        # auto_now moves `updated_at` on every transition, corrections included.
+        # auto_now moves `updated_at` (the last save) on every transition; what
+        # readers see as "Updated" is `display_updated_at`, set by a few only.
         story.save(update_fields={*fields, "updated_at"})
         event = record_event(
             story,
@@ -534,16 +542,32 @@ def cancel_withdrawal(article: Article, *, by) -> ArticleEvent:
 
 
 def add_correction(article: Article, *, by, text: str, kind: str = "correction") -> ArticleEvent:
-    """Editors: a dated public correction or update on a live story; moves its "updated" time."""
+    """Editors: a dated public correction or update on a live story; readers see it
+    "Updated" at that time."""
     text = _required(text, "the text of the correction")
     if kind not in Correction.Kind.values:
         raise TransitionNotAllowed(f"Unknown kind of note: {kind!r}.")
 
     def change(story, now):
         Correction.objects.create(article=story, kind=kind, text=text, created_at=now)
-        return Action.CORRECT, []
+        story.display_updated_at = now
+        return Action.CORRECT, ["display_updated_at"]
 
     return _run(article, "add_correction", by, change, note=text)
+
+
+def mark_updated(article: Article, *, by, note: str = "") -> ArticleEvent:
+    """Editors: tell readers a live story was updated, now, without a public note.
+
+    For a substantial change to the text (new facts, a new section). An
+    ordinary save, a typo fix, never moves the "Updated" time readers see.
+    """
+
+    def change(story, now):
+        story.display_updated_at = now
+        return Action.MARK_UPDATED, ["display_updated_at"]
+
+    return _run(article, "mark_updated", by, change, note=(note or "").strip())
 
 
 def mark_due_stories_live(at: datetime | None = None) -> list[ArticleEvent]:

@@ -88,6 +88,7 @@ TABLE = [
     ("Withdraw a published story",                           "login",  "403",         "no",          "yes",     "yes"),
     ("Return a withdrawn story to draft",                    "login",  "403",         "no",          "yes",     "yes"),
     ("Add a correction to a published story",                "login",  "403",         "no",          "yes",     "yes"),
+    ("Mark a published story as updated",                    "login",  "403",         "no",          "yes",     "yes"),
     ("History of a draft",                                   "login",  "yes",         "no",          "yes",     "yes"),
     ("Compare a revision of a draft",                        "login",  "yes",         "no",          "yes",     "yes"),
     ("Preview a revision of a draft",                        "login",  "yes",         "no",          "yes",     "yes"),
@@ -589,6 +590,12 @@ DOORS = {
         lambda nr, r: fresh(nr.published).corrections.count() == 1,
         kind="correction",
         text="An earlier version misspelt the minister's name.",
+    ),
+    "Mark a published story as updated": transition(
+        "mark_updated",
+        lambda nr: nr.published,
+        lambda nr, r: fresh(nr.published).was_updated,
+        note="New figures from the ministry.",
     ),
     "History of a draft": Door(admin_url("articles_article_revisions"), target=lambda nr: nr.draft),
     "Compare a revision of a draft": Door(

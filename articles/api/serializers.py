@@ -237,7 +237,8 @@ class StorySerializer(SelectableFields, serializers.Serializer):
     lead_image = LeadImageSerializer(allow_null=True)
     published_at = serializers.DateTimeField()
     updated_at = serializers.SerializerMethodField(
-        help_text="The last correction, update or edit after publication; else published_at."
+        help_text="The last correction, update note or editor's “mark as updated” after "
+        "publication; else published_at. Ordinary edits do not move it."
     )
     corrections = CorrectionRefSerializer(many=True, source="corrections.all")
 

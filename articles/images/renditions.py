@@ -100,6 +100,30 @@ def structured_data_specs(image: Image) -> list[Spec]:
     return specs
 
 
+# A story page's lead picture: an original narrower than LANDSCAPE_AT_LEAST
+# (portrait, square) is shown cropped to LEAD_FRAME around its focal point, so a
+# phone photo is not a screen and a half tall. The library, galleries and body
+# figures keep the whole picture.
+LEAD_FRAME = (3, 2)
+LANDSCAPE_AT_LEAST = 4 / 3
+
+
+def lead_frame(image: Image) -> tuple[int, int] | None:
+    """The frame a story page crops `image` to as its lead picture, or None (as it is)."""
+    return LEAD_FRAME if image.width < image.height * LANDSCAPE_AT_LEAST else None
+
+
+def frame_specs(image: Image, aspect: tuple[int, int], file_format: str) -> list[Spec]:
+    """Crops of shape `aspect` around the focal point at the standard widths that fit."""
+    aspect_width, aspect_height = aspect
+    fits = min(image.width, image.height * aspect_width // aspect_height)
+    widths = [width for width in WIDTHS if width <= fits] or [fits]
+    return [
+        crop_spec(image, width, max(1, round(width * aspect_height / aspect_width)), file_format)
+        for width in widths
+    ]
+
+
 def standard_specs(image: Image) -> list[Spec]:
     """Every rendition an image gets on ingest."""
     specs = []
@@ -285,12 +309,20 @@ class Picture:
 
 
 def picture_for(image: Image, *, crop: tuple[int, int] | None = None) -> Picture:
-    """srcsets for `image` at every standard width (or one square `crop` size)."""
+    """srcsets for `image` at every standard width, or cropped to the shape `crop`
+    around its focal point (1:1: the square sizes; another: the widths that fit)."""
     fallback = fallback_format(image)
-    if crop:
+    if crop == (1, 1):
         by_format = {
             file_format: [
                 get_rendition(image, square_spec(image, size, file_format)) for size in SQUARES
+            ]
+            for file_format in (WEBP, fallback)
+        }
+    elif crop:
+        by_format = {
+            file_format: [
+                get_rendition(image, spec) for spec in frame_specs(image, crop, file_format)
             ]
             for file_format in (WEBP, fallback)
         }

@@ -179,3 +179,36 @@ def test_restoring_a_revision_brings_back_its_lead_image_and_the_diff_names_it(p
     editing.restore(before, by=editor)
     story.refresh_from_db()
     assert story.lead_image == photo
+
+
+def test_a_portrait_lead_image_is_cropped_to_a_landscape_frame_on_the_story_page(client):
+    phone = make_image("Harbour", pixels=(1500, 2000), alt_text="Boats in the harbour")
+    story = make_article("Harbour reopens", lead_image=phone)
+    html = client.get(story.get_absolute_url()).content.decode()
+    lead = html[html.index('class="story__lead-image"') :]
+    img = re.search(r"<img [^>]+>", lead).group(0)
+    width = int(re.search(r'width="(\d+)"', img).group(1))
+    height = int(re.search(r'height="(\d+)"', img).group(1))
+    assert width > height
+    assert (width, height) == (1280, 853)
+    # Every file offered is a crop around the focal point, none the whole portrait.
+    offered = set(re.findall(r"(/media/\S+) \d+w", lead[: lead.index("</figure>")]))
+    renditions = {rendition.url: rendition for rendition in Rendition.objects.filter(image=phone)}
+    assert offered and offered <= renditions.keys()
+    assert all(renditions[url].spec.startswith("fill-") for url in offered)
+    assert all(renditions[url].width > renditions[url].height for url in offered)
+
+
+def test_a_portrait_picture_keeps_its_whole_frame_as_a_body_figure(client):
+    phone = make_image("Harbour", pixels=(1500, 2000), alt_text="Boats in the harbour")
+    story = make_article("Harbour reopens", body=f"<p>Text.</p>{figure_for(phone, alt='Boats')}")
+    html = client.get(story.get_absolute_url()).content.decode()
+    figure = html[html.index("<figure", html.index("story__body")) :]
+    img = re.search(r"<img [^>]+>", figure).group(0)
+    assert 'width="1280"' in img and 'height="1707"' in img
+
+
+def test_a_landscape_lead_image_is_shown_whole(client, story_with_photo):
+    html = client.get(story_with_photo.get_absolute_url()).content.decode()
+    lead = html[html.index('class="story__lead-image"') :]
+    assert "fill-" not in lead[: lead.index("</figure>")]

@@ -27,6 +27,7 @@ MATRIX = {
     "withdraw": ("published", {"reason": "Legal advice"}, {"editor", "superuser"}),
     "redraft": ("withdrawn", {}, {"editor", "superuser"}),
     "add_correction": ("published", {"text": "A date was wrong."}, {"editor", "superuser"}),
+    "mark_updated": ("published", {}, {"editor", "superuser"}),
 }
 
 

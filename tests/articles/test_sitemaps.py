@@ -197,7 +197,8 @@ def test_the_story_sitemap_lists_public_stories_with_lastmod_and_their_pictures(
     story = newsroom["public"]
     assert url.findtext(f"{SITEMAP}loc") == SITE + story.get_absolute_url()
     lastmod = datetime.fromisoformat(url.findtext(f"{SITEMAP}lastmod"))
-    assert abs(lastmod - story.updated_at) < timedelta(seconds=1)
+    # No correction, update or "Mark as updated": the publication, not the last save.
+    assert abs(lastmod - story.published_at) < timedelta(seconds=1)
     pictures = [node.text for node in url.iter(f"{IMAGE}loc")]
     lead = sitemaps.largest_rendition(newsroom["lead"])
     figure = sitemaps.largest_rendition(newsroom["figure"])

@@ -156,6 +156,8 @@ def test_a_correction_appears_with_its_date_and_moves_the_updated_time(editor):
     assert correction.text == "The minister's name was misspelt."
     assert story.updated_at > updated_before
     assert story.updated_at >= correction.created_at
+    assert story.display_updated_at == correction.created_at
+    assert story.was_updated
     assert story.events.get().action == Action.CORRECT
 
 

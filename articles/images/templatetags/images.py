@@ -2,12 +2,13 @@
 
 {% picture image sizes="(min-width: 60rem) 60rem, 100vw" %}
 {% picture image crop="square" sizes="5rem" loading="lazy" %}
+{% picture image crop="landscape" %}  (a story's lead: portrait originals cropped)
 """
 
 from django import template
 from django.template.loader import render_to_string
 
-from articles.images.renditions import picture_for
+from articles.images.renditions import lead_frame, picture_for
 
 register = template.Library()
 
@@ -20,10 +21,11 @@ def picture(image, *, sizes="100vw", loading="lazy", alt=None, css_class="", cro
     """
     if image is None:
         return ""
+    frame = {"square": (1, 1), "landscape": lead_frame(image)}.get(crop)
     return render_to_string(
         "images/includes/picture.html",
         {
-            "picture": picture_for(image, crop=(1, 1) if crop == "square" else None),
+            "picture": picture_for(image, crop=frame),
             "sizes": sizes,
             "loading": loading,
             "alt": image.alt_text if alt is None else alt,

@@ -268,6 +268,11 @@ class DemoBuilder:
                     "created_by": users[data["created_by"]],
                     "home_position": data.get("home_position"),
                     "lead_image": self.story_picture(data),
+                    # True dates: "Updated" only where the story has a public note,
+                    # never the moment the demo was loaded.
+                    "display_updated_at": data["correction"]["created_at"]
+                    if "correction" in data
+                    else None,
                 },
             )
             authors = [people[slug] for slug in data["bylines"]]
