@@ -32,7 +32,7 @@ BY_ACTION = {
     Action.LIFT: Event.EMBARGO_LIFTED,
 }
 # Edits are news to partners only while readers can see the story.
-EDITS = frozenset({Action.EDIT, Action.RESTORE, Action.PICTURE})
+EDITS = frozenset({Action.EDIT, Action.RESTORE, Action.PICTURE, Action.MARK_UPDATED})
 # Events whose payload is the whole story; the others say only which story.
 WITH_STORY = frozenset({Event.PUBLISHED, Event.UPDATED, Event.CORRECTED, Event.EMBARGO_LIFTED})
 

@@ -167,6 +167,19 @@ def test_a_draft_put_under_embargo_sends_nothing_of_its_text(
     assert SECRET_WORDS not in OutboxMessage.objects.get(kind="webhook").body
 
 
+def test_an_editor_marking_a_live_story_updated_sends_story_updated(
+    story, receiver, django_capture_on_commit_callbacks
+):
+    editor = make_editor()
+    story.publish(by=editor)
+    receiver.deliveries.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        story.mark_updated(by=editor, note="New figures from the ministry")
+    (delivery,) = receiver.deliveries
+    assert delivery["body"]["type"] == "story.updated"
+    assert delivery["body"]["data"]["headline"] == "Roadmap signed"
+
+
 def test_edits_to_a_story_readers_cannot_see_send_nothing(story, receiver):
     workflow.record_event(story, ArticleEvent.Action.EDIT, by=make_editor())
     assert not OutboxMessage.objects.filter(kind=OutboxMessage.Kind.WEBHOOK).exists()
