@@ -49,8 +49,13 @@ def _etag(content: bytes) -> str:
 
 
 def _is_anonymous_read(request) -> bool:
-    return request.method in ("GET", "HEAD") and (
-        settings.SESSION_COOKIE_NAME not in request.COOKIES
+    # A request with credentials (an API partner's key) is answered for its sender
+    # alone: checked, throttled and never shared, as a shared cache must (RFC 9111
+    # 3.5) and as the Varnish recipe passes it.
+    return (
+        request.method in ("GET", "HEAD")
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and "HTTP_AUTHORIZATION" not in request.META
     )
 
 
@@ -155,7 +160,11 @@ class PageCacheMiddleware:
         if not _is_anonymous_read(request):
             response = self.get_response(request)
             user = getattr(request, "user", None)
-            if response.cookies or (user is not None and user.is_authenticated):
+            if (
+                response.cookies
+                or (user is not None and user.is_authenticated)
+                or "HTTP_AUTHORIZATION" in request.META
+            ):
                 _mark_private(response)
             return response
 

@@ -7,9 +7,11 @@ committed: a page rendered between the two read the data as it was, and must
 count as stale too (see `PageCacheMiddleware`).
 
 The same rows are the outbox of the cache in front (`PurgedKey.sent_at`): once
-the change has committed, its keys are sent through the configured backend
-(`backends.py`) and marked sent. A send that fails is logged and left due, never
-raised into the editor's request; `send_purges` (cron) sends what is due again.
+the change has committed, the task worker sends its keys through the configured
+backend (`backends.py`) and marks them sent, so an editor's request never waits
+on the cache in front. A send that fails is logged and left due, never raised
+into the editor's request; `send_purges` (cron) sends what is due again, and so
+catches a task lost with a worker or a queue.
 """
 
 import logging
@@ -72,6 +74,17 @@ def _flush(connection) -> None:
     connection._newsroom_purges = set()
     if keys:
         _mark(keys)
+        _queue(keys)
+
+
+def _queue(keys: list[str]) -> None:
+    """Have the task worker send `keys`; sent from here if the queue is out of reach."""
+    from .tasks import send_purges
+
+    try:
+        send_purges.enqueue(keys)
+    except Exception:
+        logger.exception("purge not queued, sent from this process instead")
         send(keys)
 
 
@@ -90,7 +103,7 @@ def purge(keys: Iterable[str]) -> frozenset[str]:
         connection._newsroom_purges = pending
         transaction.on_commit(partial(_flush, connection), robust=True)
     else:
-        send(ordered)
+        _queue(ordered)
     logger.debug("purged %s", " ".join(ordered))
     return keys
 

@@ -222,3 +222,28 @@ def test_a_nul_character_in_a_value_answers_400(client, public_story):
 
     assert response.status_code == 400
     assert response.json()["invalid_params"][0]["name"] == "q"
+
+
+def test_behind_the_page_cache_a_wrong_key_still_answers_401(client, public_story, settings):
+    settings.NEWSROOM_PAGE_CACHE = True
+    assert client.get("/api/v1/stories/")["X-Page-Cache"] == "miss"
+    assert client.get("/api/v1/stories/")["X-Page-Cache"] == "hit"
+
+    response = client.get("/api/v1/stories/", HTTP_AUTHORIZATION="Bearer nrk_guessed")
+
+    assert response.status_code == 401
+    assert "X-Page-Cache" not in response
+
+
+def test_a_partner_s_answer_is_never_kept_for_readers(client, public_story, settings):
+    settings.NEWSROOM_PAGE_CACHE = True
+    key = PartnerKey(name="Aggregator")
+    secret = key.new_secret()
+    key.save()
+
+    response = client.get("/api/v1/stories/", HTTP_AUTHORIZATION=f"Bearer {secret}")
+
+    assert response.status_code == 200
+    assert "X-Page-Cache" not in response
+    assert "private" in response["Cache-Control"]
+    assert client.get("/api/v1/stories/")["X-Page-Cache"] == "miss"

@@ -3,6 +3,7 @@ stay in the outbox (`PurgedKey.sent_at`) until `send_purges` gets them through,
 and the editor's change succeeds either way."""
 
 import http.client
+import io
 import json
 import logging
 import urllib.error
@@ -332,3 +333,19 @@ def test_a_second_change_after_the_first_was_sent_is_sent_too(
         new_story.save()
     assert len(FakeCache.sent) == 2
     assert f"story-{new_story.pk}" in FakeCache.sent[1]
+
+
+def test_with_a_worker_the_editors_request_only_queues_the_send(
+    new_story, editor, settings, django_capture_on_commit_callbacks
+):
+    """The editor's publish waits on no cache in front: the worker tells it."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.publish(new_story, by=editor)
+    assert FakeCache.sent == []
+    assert PurgedKey.objects.filter(key="home").due().exists()
+
+    call_command("db_worker", "--batch", "--no-startup-delay", stdout=io.StringIO())
+
+    assert "home" in sent_keys()
+    assert not PurgedKey.objects.filter(key="home").due().exists()
