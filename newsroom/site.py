@@ -54,7 +54,7 @@ def remembered_while(*fields):
                 inputs,
                 get_urlconf() or settings.ROOT_URLCONF,
                 get_script_prefix(),
-                timezone.get_current_timezone_name(),
+                timezone.get_current_timezone(),
             )
             try:
                 url = _ADDRESSES.get(shared)
