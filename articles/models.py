@@ -141,6 +141,40 @@ def _not_embargoed(at):
     return Q(embargoed_at__isnull=True) | Q(embargo_lifts_at__lte=at)
 
 
+def story_page_prefetches():
+    """What a story page shows of the story's links, each relation in one query:
+    `for_story_page()`, or `prefetch_related_objects()` on a story already read."""
+    return (
+        Prefetch(
+            "bylines",
+            queryset=Byline.objects.select_related("person").only(
+                "article_id", "order", *(f"person__{f}" for f in AUTHOR_FIELDS)
+            ),
+        ),
+        "tags",
+        # Photos and logos are in the story's structured data (`about`).
+        Prefetch(
+            "organisations",
+            queryset=Organisation.objects.select_related("logo").only(*ORGANISATION_FIELDS, "logo"),
+        ),
+        Prefetch("countries", queryset=Country.objects.only(*COUNTRY_FIELDS)),
+        "corrections",
+        Prefetch(
+            "people",
+            queryset=Person.objects.select_related("photo")
+            .only(*PERSON_FIELDS, "photo")
+            .prefetch_related(
+                Prefetch(
+                    "roles",
+                    queryset=Role.objects.select_related("organisation").only(
+                        "person_id", "title", "start", "end", "organisation__name"
+                    ),
+                )
+            ),
+        ),
+    )
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self, at=None):
         """Stories a reader may see at `at` (default: now). The one visibility rule.
@@ -373,35 +407,7 @@ class ArticleQuerySet(models.QuerySet):
         (`Article.prefetch_renditions`).
         """
         return self.select_related("section", "lead_image").prefetch_related(
-            Prefetch(
-                "bylines",
-                queryset=Byline.objects.select_related("person").only(
-                    "article_id", "order", *(f"person__{f}" for f in AUTHOR_FIELDS)
-                ),
-            ),
-            "tags",
-            # Photos and logos are in the story's structured data (`about`).
-            Prefetch(
-                "organisations",
-                queryset=Organisation.objects.select_related("logo").only(
-                    *ORGANISATION_FIELDS, "logo"
-                ),
-            ),
-            Prefetch("countries", queryset=Country.objects.only(*COUNTRY_FIELDS)),
-            "corrections",
-            Prefetch(
-                "people",
-                queryset=Person.objects.select_related("photo")
-                .only(*PERSON_FIELDS, "photo")
-                .prefetch_related(
-                    Prefetch(
-                        "roles",
-                        queryset=Role.objects.select_related("organisation").only(
-                            "person_id", "title", "start", "end", "organisation__name"
-                        ),
-                    )
-                ),
-            ),
+            *story_page_prefetches()
         )
 
     def for_listing(self):

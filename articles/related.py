@@ -81,7 +81,7 @@ def _link_tables():
     }
 
 
-def _links(article):
+def story_links(article):
     """(kind, ids of `article`'s links of that kind) for each kind it has."""
     for kind in WEIGHTS:
         ids = [obj.pk for obj in getattr(article, kind).all()]
@@ -198,17 +198,20 @@ def forget(article_pks) -> None:
     cache.delete_many([_remembered_key(pk) for pk in article_pks])
 
 
-def related_stories(article, *, limit=4):
-    """Public stories related to `article`, best first; expects its links prefetched.
+def related_stories(article, *, limit=4, links=None):
+    """Public stories related to `article`, best first; expects its links prefetched,
+    or `links` (`story_links(article)`, as the story's page keeps them).
 
     One query: reading back a remembered ranking, or ranking afresh."""
-    links = list(_links(article))
+    links = list(story_links(article)) if links is None else links
     version = _version(article, links)
     remembered = cache.get(_remembered_key(article.pk))
     if remembered and remembered[0] == version:
         ids = remembered[1]
         # published() again: what was public when ranked may not be any more.
-        shown = {story.pk: story for story in _cards().published().filter(pk__in=ids)}
+        # Unordered (the ranking orders them): by publication time, SQLite would
+        # walk the public stories' index instead of looking the ids up.
+        shown = {story.pk: story for story in _cards().published().filter(pk__in=ids).order_by()}
         return [shown[pk] for pk in ids if pk in shown][:limit]
     ranked = _ranked(article, links, limit=limit * KEPT_PER_SHOWN)
     cache.set(

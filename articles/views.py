@@ -16,6 +16,7 @@ from . import surrogates
 from .forms import SearchForm
 from .models import Article, FormerSlug, Section, TaggedStory, tags_in_public_stories
 from .related import related_stories
+from .story_parts import StoryParts
 
 FRONT_PAGE_SIZE = 5
 PER_SECTION = 4
@@ -58,14 +59,12 @@ class ArticleDetailView(DetailView):
     context_object_name = "article"
 
     def get_queryset(self):
-        return Article.objects.published().for_story_page()
-
-    def get_object(self, queryset=None):
-        story = super().get_object(queryset)
-        story.prefetch_renditions()
-        return story
+        # The story's links are read only when its parts are rendered (StoryParts).
+        return Article.objects.published().select_related("section", "lead_image")
 
     def get(self, request, *args, **kwargs):
+        # Before the story is read: a change after this makes what is rendered stale.
+        began = timezone.now()
         try:
             self.object = self.get_object()
         except Http404:
@@ -78,13 +77,15 @@ class ArticleDetailView(DetailView):
         # A story has one address; any other date in the URL is sent there.
         if request.path != self.object.get_absolute_url():
             return redirect(self.object, permanent=True)
+        self.parts = StoryParts(self.object, began=began)
         context = self.get_context_data(object=self.object)
         response = self.render_to_response(context)
+        response.add_post_render_callback(self.parts.save)
         response["Content-Language"] = self.object.language
         # Not a list: a story going live elsewhere does not change this page.
         return surrogates.public_page(
             response,
-            surrogates.shown(self.object, detail=True),
+            self.parts.keys,
             stories=[self.object, *context["related_articles"]],
             is_list=False,
         )
@@ -117,12 +118,10 @@ class ArticleDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         article = self.object
-        published_on = timezone.localdate(article.published_at)
         return super().get_context_data(
-            people_in_story=[
-                (person, person.roles_on(published_on)) for person in article.people.all()
-            ],
-            related_articles=related_stories(article),
+            story_parts=self.parts,
+            people_in_story=self.parts.people_in_story,
+            related_articles=related_stories(article, links=self.parts.links),
             was_updated=article.was_updated,
             **kwargs,
         )

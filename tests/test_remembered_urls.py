@@ -43,3 +43,18 @@ def test_an_organisation_renamed_on_the_same_instance_gets_its_new_address():
     organisation.get_absolute_url()
     organisation.slug = "department-of-defense"
     assert organisation.get_absolute_url() == "/organisations/department-of-defense/"
+
+
+def test_two_instances_of_one_story_work_its_address_out_once_in_the_process(monkeypatch):
+    from articles import models
+
+    story = make_article("Roadmap signed")
+    first = story.get_absolute_url()
+    calls = []
+    monkeypatch.setattr(models, "reverse", lambda *a, **k: calls.append(a) or "/elsewhere/")
+    again = type(story).objects.get(pk=story.pk)
+    assert again.get_absolute_url() == first
+    assert calls == []
+    # What the address is made of changed: worked out afresh.
+    again.slug = "roadmap-signed-in-rabat"
+    assert again.get_absolute_url() == "/elsewhere/"

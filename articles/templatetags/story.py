@@ -74,3 +74,26 @@ def with_library_images(body):
     place the body is marked safe (anywhere else it would be escaped).
     """
     return expand_body_images(body or "", _render_body_figure)
+
+
+class StoryPartNode(template.Node):
+    def __init__(self, name, nodelist):
+        self.name, self.nodelist = name, nodelist
+
+    def render(self, context):
+        parts = context.get("story_parts")
+        if parts is None:  # a preview, the admin: no story page's cache
+            return self.nodelist.render(context)
+        return parts.part(self.name.resolve(context), lambda: self.nodelist.render(context))
+
+
+@register.tag("story_part")
+def story_part(parser, token):
+    """`{% story_part "name" %}…{% end_story_part %}`: a part of the story page made of
+    the story alone, rendered once per version of it (articles/story_parts.py)."""
+    bits = token.split_contents()
+    if len(bits) != 2:
+        raise template.TemplateSyntaxError("story_part takes the part's name")
+    nodelist = parser.parse(("end_story_part",))
+    parser.delete_first_token()
+    return StoryPartNode(parser.compile_filter(bits[1]), nodelist)

@@ -64,7 +64,7 @@ def _cache_key(request) -> str:
     return "pagecache:" + hashlib.blake2b(url.encode(), digest_size=16).hexdigest()
 
 
-def _unpurged_since(keys, started: datetime) -> bool:
+def unpurged_since(keys, started: datetime) -> bool:
     """No key of `keys` purged since `started` (less the clock skew allowed between
     application servers)."""
     since = started - timedelta(seconds=_config("NEWSROOM_PAGE_CACHE_CLOCK_SKEW", 0))
@@ -73,7 +73,7 @@ def _unpurged_since(keys, started: datetime) -> bool:
 
 def _is_fresh(entry: Entry) -> bool:
     """No key of `entry` purged since its render began."""
-    return _unpurged_since(entry.keys, entry.started)
+    return unpurged_since(entry.keys, entry.started)
 
 
 def _has_cache_in_front() -> bool:
@@ -194,7 +194,7 @@ class PageCacheMiddleware:
         if response.streaming or "private" in response.get("Cache-Control", ""):
             return response
 
-        if _has_cache_in_front() and not _unpurged_since(keys, now):
+        if _has_cache_in_front() and not unpurged_since(keys, now):
             # Rendered from data a change replaced while it rendered: the change's
             # purge reached the cache in front before this page did, so no shared
             # cache may keep it (the next request renders it afresh).
