@@ -5,6 +5,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.safestring import mark_safe
 from taggit.models import Tag
 
 from newsroom.autocomplete import AutocompleteAdminMixin
@@ -16,6 +17,7 @@ from . import (
     admin_mentions,
     admin_tags,  # noqa: F401  (replaces taggit's tag admin)
     editing,
+    sanitize,
     workflow,
 )
 from .admin_autosave import AutosaveViews
@@ -214,10 +216,14 @@ class ArticleAdmin(
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = [(name, {**options}) for name, options in self.fieldsets]
+        name, options = fieldsets[0]
         if obj is not None and self.has_change_permission(request, obj):
             # The version the form was opened at, for the edit-conflict check.
-            name, options = fieldsets[0]
             fieldsets[0] = (name, {**options, "fields": [*options["fields"], "base_version"]})
+        elif obj is not None:
+            # Read, not edited: the body as it reads, not its markup.
+            fields = ["body_as_read" if field == "body" else field for field in options["fields"]]
+            fieldsets[0] = (name, {**options, "fields": fields})
         return fieldsets
 
     def get_readonly_fields(self, request, obj=None):
@@ -268,6 +274,11 @@ class ArticleAdmin(
     def updated(self, article):
         # The short form of the newsroom's date (newsroom/formats/), so the column fits.
         return date_format(timezone.localtime(article.updated_at), "SHORT_DATETIME_FORMAT")
+
+    @admin.display(description="body")
+    def body_as_read(self, article):
+        # Cleaned again on the way out: what is stored passed the same cleaner.
+        return mark_safe(f'<div class="body-as-read">{sanitize.clean_body(article.body)}</div>')
 
     @admin.display(description="preview")
     def lead_image_preview(self, article):

@@ -236,3 +236,19 @@ def test_the_story_form_loads_the_editors_spellcheck_script():
     form = main_form(html)
     assert form is not None
     assert "articles/admin/editor-spellcheck.js" in html
+
+
+# --- Reading a story one may not edit -------------------------------------------------
+
+
+def test_a_story_the_writer_may_only_read_shows_its_body_as_text_not_markup():
+    journalist = make_journalist()
+    story = make_article(
+        "Exercise resumes",
+        authors=[make_author(journalist)],
+        body="<p>The exercise <strong>resumes</strong> in June.</p><ul><li>Rabat</li></ul>",
+    )
+    html = logged_in(journalist).get(change_url(story)).content.decode()
+    assert "&lt;p&gt;" not in html
+    assert "<strong>resumes</strong>" in html
+    assert "<li>Rabat</li>" in html
