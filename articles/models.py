@@ -1072,6 +1072,8 @@ class ArticleEvent(models.Model):
         SCHEDULE_WITHDRAWAL = "schedule-withdrawal", "Withdrawal scheduled"
         CANCEL_WITHDRAWAL = "cancel-withdrawal", "Scheduled withdrawal cancelled"
         MARK_UPDATED = "mark-updated", "Marked as updated"
+        LIFTED_ON_SCHEDULE = "scheduled-lift", "Embargo lifted on schedule"
+        WITHDRAWN_ON_SCHEDULE = "scheduled-withdraw", "Withdrawn on schedule"
 
     # Any of these in a story's history means readers have seen it (a story
     # loaded as published has no "publish" event, but is withdrawn with one).
@@ -1082,6 +1084,7 @@ class ArticleEvent(models.Model):
         Action.WENT_LIVE,
         Action.WITHDRAW,
         Action.LIFT,
+        Action.LIFTED_ON_SCHEDULE,
         Action.SCHEDULE_WITHDRAWAL,
     )
 

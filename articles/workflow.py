@@ -303,6 +303,8 @@ MOVES = [
     Action.LIFT,
     Action.SCHEDULE_WITHDRAWAL,
     Action.CANCEL_WITHDRAWAL,
+    Action.LIFTED_ON_SCHEDULE,
+    Action.WITHDRAWN_ON_SCHEDULE,
 ]
 
 
@@ -591,6 +593,75 @@ def mark_due_stories_live(at: datetime | None = None) -> list[ArticleEvent]:
 
 
 _SCHEDULE_ACTIONS = [Action.SCHEDULE, Action.PUBLISH, Action.UNSCHEDULE, Action.WENT_LIVE]
+_EMBARGO_ACTIONS = [Action.EMBARGO, Action.LIFT, Action.LIFTED_ON_SCHEDULE]
+_WITHDRAWAL_ACTIONS = [
+    Action.SCHEDULE_WITHDRAWAL,
+    Action.CANCEL_WITHDRAWAL,
+    Action.WITHDRAWN_ON_SCHEDULE,
+    Action.WITHDRAW,
+]
+
+
+def record_due_lifts_and_withdrawals(at: datetime | None = None) -> list[ArticleEvent]:
+    """Record once each embargo lifted, and each story withdrawn, by its own time.
+
+    Bookkeeping, like `mark_due_stories_live`: readers already see the change
+    (the visibility rule needs no worker). Its use is the record itself, and
+    the `story.embargo_lifted` and `story.withdrawn` webhooks partners would
+    otherwise never hear. Idempotent and safe under concurrent runs.
+    """
+    at = at or timezone.now()
+    events = []
+    lifted = Article.objects.filter(embargoed_at__isnull=False, embargo_lifts_at__lte=at)
+    for pk in _latest_is(lifted, _EMBARGO_ACTIONS, Action.EMBARGO):
+        with transaction.atomic():
+            story = Article.objects.select_for_update().get(pk=pk)
+            if (
+                story.embargo_lifts_at is None
+                or story.embargo_lifts_at > at
+                or _latest(story, _EMBARGO_ACTIONS) != Action.EMBARGO
+            ):
+                continue
+            event = record_event(
+                story, Action.LIFTED_ON_SCHEDULE, by=None, before=State.EMBARGOED, at=at
+            )
+            events.append(event)
+    withdrawn = Article.objects.filter(status=Status.PUBLISHED, withdraws_at__lte=at)
+    for pk in _latest_is(withdrawn, _WITHDRAWAL_ACTIONS, Action.SCHEDULE_WITHDRAWAL):
+        with transaction.atomic():
+            story = Article.objects.select_for_update().get(pk=pk)
+            if (
+                story.withdraws_at is None
+                or story.withdraws_at > at
+                or _latest(story, _WITHDRAWAL_ACTIONS) != Action.SCHEDULE_WITHDRAWAL
+            ):
+                continue
+            event = record_event(
+                story, Action.WITHDRAWN_ON_SCHEDULE, by=None, before=State.PUBLISHED, at=at
+            )
+            events.append(event)
+    return events
+
+
+def _latest(story: Article, actions):
+    return (
+        story.events.filter(action__in=actions)
+        .order_by("-at", "-pk")
+        .values_list("action", flat=True)
+        .first()
+    )
+
+
+def _latest_is(stories, actions, action) -> list[int]:
+    """Ids of `stories` whose latest event among `actions` is `action`."""
+    latest = ArticleEvent.objects.filter(article=OuterRef("pk"), action__in=actions).order_by(
+        "-at", "-pk"
+    )
+    return list(
+        stories.annotate(latest_action=models.Subquery(latest.values("action")[:1]))
+        .filter(latest_action=action)
+        .values_list("pk", flat=True)
+    )
 
 
 def _latest_schedule_action(story: Article):

@@ -30,6 +30,8 @@ BY_ACTION = {
     Action.WITHDRAW: Event.WITHDRAWN,
     Action.EMBARGO: Event.EMBARGOED,
     Action.LIFT: Event.EMBARGO_LIFTED,
+    Action.LIFTED_ON_SCHEDULE: Event.EMBARGO_LIFTED,
+    Action.WITHDRAWN_ON_SCHEDULE: Event.WITHDRAWN,
 }
 # Edits are news to partners only while readers can see the story.
 EDITS = frozenset({Action.EDIT, Action.RESTORE, Action.PICTURE, Action.MARK_UPDATED})

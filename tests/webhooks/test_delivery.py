@@ -199,6 +199,49 @@ def test_scheduled_go_live_sends_exactly_one_story_published(
     assert receiver.types() == ["story.published"]
 
 
+def test_an_embargo_lifting_at_its_time_sends_one_story_embargo_lifted_with_the_story(
+    story, receiver, django_capture_on_commit_callbacks
+):
+    editor, now = make_editor(), timezone.now()
+    story.publish(by=editor)
+    story.embargo(by=editor, until=now + timedelta(hours=1))
+    receiver.deliveries.clear()
+    later = now + timedelta(hours=2)
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.record_due_lifts_and_withdrawals(at=now + timedelta(minutes=30))  # not yet
+        workflow.record_due_lifts_and_withdrawals(at=later)
+        workflow.record_due_lifts_and_withdrawals(at=later)  # cron ran twice
+    (delivery,) = receiver.deliveries
+    assert delivery["body"]["type"] == "story.embargo_lifted"
+    assert delivery["body"]["data"]["headline"] == "Roadmap signed"
+    assert story.events.filter(action=ArticleEvent.Action.LIFTED_ON_SCHEDULE).count() == 1
+
+
+def test_a_story_withdrawn_at_its_time_sends_one_story_withdrawn_naming_it_only(
+    story, receiver, django_capture_on_commit_callbacks
+):
+    editor, now = make_editor(), timezone.now()
+    story.publish(by=editor)
+    workflow.schedule_withdrawal(story, by=editor, at=now + timedelta(hours=1), reason="Rights")
+    receiver.deliveries.clear()
+    later = now + timedelta(hours=2)
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.record_due_lifts_and_withdrawals(at=later)
+        workflow.record_due_lifts_and_withdrawals(at=later)
+    (delivery,) = receiver.deliveries
+    assert delivery["body"]["type"] == "story.withdrawn"
+    assert set(delivery["body"]["data"]) == {"id", "canonical_url"}
+    assert story.events.filter(action=ArticleEvent.Action.WITHDRAWN_ON_SCHEDULE).count() == 1
+
+
+def test_a_cancelled_withdrawal_is_never_recorded(story, receiver):
+    editor, now = make_editor(), timezone.now()
+    story.publish(by=editor)
+    workflow.schedule_withdrawal(story, by=editor, at=now + timedelta(hours=1), reason="Rights")
+    workflow.cancel_withdrawal(story, by=editor)
+    assert workflow.record_due_lifts_and_withdrawals(at=now + timedelta(hours=2)) == []
+
+
 def test_two_go_live_records_of_the_same_moment_make_one_message(story, receiver):
     """What two `publish_due` runs racing on a database without row locks could do:
     the idempotency id is unique, so the second insert is dropped."""
