@@ -16,7 +16,7 @@ Lighthouse is the npm package, installed on first run with `npm install
 --prefix var/lighthouse` (git-ignored), and drives Debian's Chromium
 (/usr/bin/chromium, or NEWSROOM_CHROMIUM) headless. One Lighthouse run per page;
 the table shows each category's score, and below it every audit that kept a
-score under 1. Search is `noindex` by design, so its SEO score is below 1.
+score under 1. Each page's full report is kept in var/lighthouse/reports/. Search is `noindex` by design, so its SEO score is below 1.
 """
 
 import argparse
@@ -38,6 +38,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 LIGHTHOUSE_DIR = ROOT / "var" / "lighthouse"
 LIGHTHOUSE_SPEC = "lighthouse@12"
+REPORTS = LIGHTHOUSE_DIR / "reports"
 LIGHTHOUSE = LIGHTHOUSE_DIR / "node_modules" / ".bin" / "lighthouse"
 CHROMIUM = os.environ.get("NEWSROOM_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 CATEGORIES = ["accessibility", "best-practices", "seo"]
@@ -190,6 +191,7 @@ def main():
     args = parser.parse_args()
     names = args.pages.split(",")
     install_lighthouse()
+    REPORTS.mkdir(exist_ok=True)
     failing = {}
     rows = []
     with tempfile.TemporaryDirectory(prefix="newsroom-lighthouse-") as tmp:
@@ -199,7 +201,7 @@ def main():
         build(folder, media_url)
         with media_server(folder, media_port), gunicorn(folder, media_url) as base:
             for name in names:
-                result = lighthouse(base + PAGES[name], folder / f"{name}.json")
+                result = lighthouse(base + PAGES[name], REPORTS / f"{name}.json")
                 scores = [result["categories"][c]["score"] for c in CATEGORIES]
                 rows.append((name, scores))
                 print(f"{name}: " + ", ".join(f"{s:.2f}" for s in scores), flush=True)

@@ -40,19 +40,26 @@ FRACTIONAL_DATETIME = re.compile(r'datetime="[^"]*\d:\d\d\.\d+')
 
 @pytest.fixture
 def public_pages(settings, client):
-    """The HTML of every public page type, after the demo's draft was published today."""
+    """The HTML of every public page type, after the demo's draft was published today
+    and one of its stories withdrawn (its address answers 410 with a page)."""
     settings.DEBUG = True  # load_demo refuses to run otherwise
     settings.NEWSROOM_PUBLICATION_NAME = "New Defence Order. Strategy"
     call_command("load_demo", stdout=open(os.devnull, "w"))
     settings.DEBUG = False
+    editor = get_user_model().objects.get(username="editor")
     story = Article.objects.get(slug=stories.DRAFT_STORY["slug"])
-    story.publish(by=get_user_model().objects.get(username="editor"))
+    story.publish(by=editor)
+    gone = Article.objects.get(slug="a-signing-ceremony-is-the-easy-part")
+    gone.withdraw(by=editor, reason="Published in error.")
     pages = dict(PAGES, published_today=story.get_absolute_url(), search_today="/search/?q=Lion")
     html = {}
     for name, url in pages.items():
         response = client.get(url)
         assert response.status_code == 200, url
         html[name] = response.content.decode()
+    response = client.get(gone.get_absolute_url())
+    assert response.status_code == 410
+    html["withdrawn"] = response.content.decode()
     assert story.headline in html["home"]
     return html
 
@@ -60,6 +67,7 @@ def public_pages(settings, client):
 def test_no_page_writes_a_datetime_with_a_fractional_second(public_pages):
     # HTML's valid date strings allow them, but vnu and Google's parsers do not
     # agree on how many digits: our pages give whole seconds.
+    assert 'datetime="' in public_pages["published_today"]
     offenders = {name: FRACTIONAL_DATETIME.findall(html) for name, html in public_pages.items()}
     assert {name: found for name, found in offenders.items() if found} == {}
 
