@@ -64,3 +64,31 @@ def test_the_body_is_spellchecked_and_its_toolbar_draws_no_missing_glyph(writer_
             (element) => getComputedStyle(element, '::after').content)"""
     )
     assert arrows and all(content in ('""', "none") for content in arrows), arrows
+
+
+def test_a_picture_pasted_from_another_site_is_refused_with_a_message_and_the_text_kept(
+    writer_at_new_story,
+):
+    page, _ = writer_at_new_story
+    page.fill("#id_headline", "Rabat hosts a naval exercise")
+    page.click("[aria-labelledby=select2-id_section-container]")
+    page.click(".select2-results__option >> text=Defence")
+    body = page.locator(".ProseMirror[contenteditable=true]")
+    body.click()
+    body.type("Ships from nine navies arrived on Monday.")
+    # What a copy from another site's page puts on the clipboard.
+    page.evaluate(
+        """() => {
+            const data = new DataTransfer();
+            data.setData("text/html",
+                '<p>The flagship:</p><img src="https://elsewhere.example/ship.jpg">');
+            const editor = document.querySelector(".ProseMirror[contenteditable=true]");
+            editor.dispatchEvent(new ClipboardEvent("paste", {clipboardData: data, bubbles: true}));
+        }"""
+    )
+    page.locator("input[name=_save]").first.click()
+    page.wait_for_selector(".errornote")
+    errors = page.locator(".errorlist").all_inner_texts()
+    assert any("elsewhere.example/ship.jpg" in error for error in errors), errors
+    assert "Ships from nine navies arrived on Monday." in body.inner_text()
+    assert not Article.objects.filter(headline="Rabat hosts a naval exercise").exists()
