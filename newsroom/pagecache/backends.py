@@ -154,6 +154,12 @@ BACKENDS = {
 }
 
 
+def is_in_front() -> bool:
+    """Whether a cache in front is configured (not `log`): only then is a purge
+    worth a trip through the task queue."""
+    return (getattr(settings, "NEWSROOM_PURGE_BACKEND", "log") or "log") != "log"
+
+
 def backend():
     """The configured backend, built from the current settings."""
     name = getattr(settings, "NEWSROOM_PURGE_BACKEND", "log") or "log"

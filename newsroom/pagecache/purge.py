@@ -78,9 +78,13 @@ def _flush(connection) -> None:
 
 
 def _queue(keys: list[str]) -> None:
-    """Have the task worker send `keys`; sent from here if the queue is out of reach."""
+    """Have the task worker send `keys`; sent from here if the queue is out of reach,
+    or when there is no cache in front to send them to (the log backend)."""
     from .tasks import send_purges
 
+    if not backends.is_in_front():
+        send(keys)
+        return
     try:
         send_purges.enqueue(keys)
     except Exception:

@@ -349,3 +349,16 @@ def test_with_a_worker_the_editors_request_only_queues_the_send(
 
     assert "home" in sent_keys()
     assert not PurgedKey.objects.filter(key="home").due().exists()
+
+
+def test_with_no_cache_in_front_a_purge_queues_no_task(
+    new_story, editor, settings, django_capture_on_commit_callbacks
+):
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.NEWSROOM_PURGE_BACKEND = "log"
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.publish(new_story, by=editor)
+    assert not DBTaskResult.objects.filter(task_path__endswith="send_purges").exists()
+    assert not PurgedKey.objects.filter(key="home").due().exists()
