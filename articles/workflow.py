@@ -576,20 +576,48 @@ def mark_due_stories_live(at: datetime | None = None) -> list[ArticleEvent]:
     """Record "went live" once for every scheduled story whose time has come.
 
     Bookkeeping only: readers already see the story (the visibility rule needs no
-    worker). Idempotent and safe under concurrent runs: each story is locked and
-    re-checked, so a second run, or a parallel one, records nothing new.
+    worker). Idempotent and safe under concurrent runs (`_record_once`).
     """
     at = at or timezone.now()
-    events = []
-    for pk in _due_story_ids(at):
-        with transaction.atomic():
-            story = Article.objects.select_for_update().get(pk=pk)
-            if not story.is_published(at) or _latest_schedule_action(story) != Action.SCHEDULE:
-                continue
-            events.append(
-                record_event(story, Action.WENT_LIVE, by=None, before=State.SCHEDULED, at=at)
-            )
-    return events
+    return _record_once(
+        Article.objects.published(at=at),
+        lambda story: story.is_published(at),
+        history=_SCHEDULE_ACTIONS,
+        awaiting=Action.SCHEDULE,
+        record=Action.WENT_LIVE,
+        before=State.SCHEDULED,
+        at=at,
+    )
+
+
+def record_due_lifts_and_withdrawals(at: datetime | None = None) -> list[ArticleEvent]:
+    """Record once each embargo lifted, and each story withdrawn, by its own time.
+
+    Bookkeeping, like `mark_due_stories_live`: readers already see the change
+    (the visibility rule needs no worker). Its use is the record itself, and
+    the `story.embargo_lifted` and `story.withdrawn` webhooks partners would
+    otherwise never hear. Idempotent and safe under concurrent runs.
+    """
+    at = at or timezone.now()
+    lifted = _record_once(
+        Article.objects.filter(embargoed_at__isnull=False, embargo_lifts_at__lte=at),
+        lambda story: story.embargo_lifts_at is not None and story.embargo_lifts_at <= at,
+        history=_EMBARGO_ACTIONS,
+        awaiting=Action.EMBARGO,
+        record=Action.LIFTED_ON_SCHEDULE,
+        before=State.EMBARGOED,
+        at=at,
+    )
+    withdrawn = _record_once(
+        Article.objects.filter(status=Status.PUBLISHED, withdraws_at__lte=at),
+        lambda story: story.withdraws_at is not None and story.withdraws_at <= at,
+        history=_WITHDRAWAL_ACTIONS,
+        awaiting=Action.SCHEDULE_WITHDRAWAL,
+        record=Action.WITHDRAWN_ON_SCHEDULE,
+        before=State.PUBLISHED,
+        at=at,
+    )
+    return lifted + withdrawn
 
 
 _SCHEDULE_ACTIONS = [Action.SCHEDULE, Action.PUBLISH, Action.UNSCHEDULE, Action.WENT_LIVE]
@@ -602,44 +630,20 @@ _WITHDRAWAL_ACTIONS = [
 ]
 
 
-def record_due_lifts_and_withdrawals(at: datetime | None = None) -> list[ArticleEvent]:
-    """Record once each embargo lifted, and each story withdrawn, by its own time.
+def _record_once(due, still_due, *, history, awaiting, record, before, at) -> list[ArticleEvent]:
+    """Record `record` once for each story of `due` whose latest event among
+    `history` is `awaiting` (a change scheduled and not yet recorded).
 
-    Bookkeeping, like `mark_due_stories_live`: readers already see the change
-    (the visibility rule needs no worker). Its use is the record itself, and
-    the `story.embargo_lifted` and `story.withdrawn` webhooks partners would
-    otherwise never hear. Idempotent and safe under concurrent runs.
+    Each story is locked and checked again (`still_due`, and its history), so a
+    second run, or a parallel one, records nothing new.
     """
-    at = at or timezone.now()
     events = []
-    lifted = Article.objects.filter(embargoed_at__isnull=False, embargo_lifts_at__lte=at)
-    for pk in _latest_is(lifted, _EMBARGO_ACTIONS, Action.EMBARGO):
+    for pk in _latest_is(due, history, awaiting):
         with transaction.atomic():
             story = Article.objects.select_for_update().get(pk=pk)
-            if (
-                story.embargo_lifts_at is None
-                or story.embargo_lifts_at > at
-                or _latest(story, _EMBARGO_ACTIONS) != Action.EMBARGO
-            ):
+            if not still_due(story) or _latest(story, history) != awaiting:
                 continue
-            event = record_event(
-                story, Action.LIFTED_ON_SCHEDULE, by=None, before=State.EMBARGOED, at=at
-            )
-            events.append(event)
-    withdrawn = Article.objects.filter(status=Status.PUBLISHED, withdraws_at__lte=at)
-    for pk in _latest_is(withdrawn, _WITHDRAWAL_ACTIONS, Action.SCHEDULE_WITHDRAWAL):
-        with transaction.atomic():
-            story = Article.objects.select_for_update().get(pk=pk)
-            if (
-                story.withdraws_at is None
-                or story.withdraws_at > at
-                or _latest(story, _WITHDRAWAL_ACTIONS) != Action.SCHEDULE_WITHDRAWAL
-            ):
-                continue
-            event = record_event(
-                story, Action.WITHDRAWN_ON_SCHEDULE, by=None, before=State.PUBLISHED, at=at
-            )
-            events.append(event)
+            events.append(record_event(story, record, by=None, before=before, at=at))
     return events
 
 
@@ -660,26 +664,5 @@ def _latest_is(stories, actions, action) -> list[int]:
     return list(
         stories.annotate(latest_action=models.Subquery(latest.values("action")[:1]))
         .filter(latest_action=action)
-        .values_list("pk", flat=True)
-    )
-
-
-def _latest_schedule_action(story: Article):
-    return (
-        story.events.filter(action__in=_SCHEDULE_ACTIONS)
-        .order_by("-at", "-pk")
-        .values_list("action", flat=True)
-        .first()
-    )
-
-
-def _due_story_ids(at: datetime) -> list[int]:
-    latest = ArticleEvent.objects.filter(
-        article=OuterRef("pk"), action__in=_SCHEDULE_ACTIONS
-    ).order_by("-at", "-pk")
-    return list(
-        Article.objects.published(at=at)
-        .annotate(latest_action=models.Subquery(latest.values("action")[:1]))
-        .filter(latest_action=Action.SCHEDULE)
         .values_list("pk", flat=True)
     )
