@@ -23,6 +23,15 @@ def _n():
     return next(_sequence)
 
 
+def signed_in(username):
+    """A test client signed in as the user `username` (a demo login, say)."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(get_user_model().objects.get(username=username))
+    return client
+
+
 def make_user(username=None, *, groups=(), **fields):
     username = username or f"user{_n()}"
     fields.setdefault("email", f"{username}@newsroom.test")

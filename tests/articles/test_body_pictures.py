@@ -5,34 +5,18 @@ import html as html_module
 
 import lxml.html
 import pytest
-from django.contrib.auth import get_user_model
-from django.core.management import call_command
-from django.test import Client
 from django.urls import reverse
 
 from articles import workflow
 from articles.demo import stories
 from articles.models import Article
 from tests.articles.workflow_stories import row
-from tests.factories import make_article, make_image
+from tests.factories import make_article, make_image, signed_in
 from tests.forms import opened_form
 
 pytestmark = pytest.mark.django_db
 
 PASTED = '<p>As the agency reported.</p><p><img src="https://cdn.example.net/wire/photo.jpg"></p>'
-
-
-@pytest.fixture
-def demo(settings):
-    settings.DEBUG = True
-    call_command("load_demo", verbosity=0)
-    settings.DEBUG = False
-
-
-def signed_in(username):
-    client = Client()
-    client.force_login(get_user_model().objects.get(username=username))
-    return client
 
 
 def change_url(story):

@@ -7,7 +7,6 @@ organisations, tags, bylines and related stories.
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
@@ -17,23 +16,10 @@ from articles.demo import stories
 from articles.models import Article, ArticleEvent, DeletedStory, Status
 from people.models import Country, Person
 from tests.articles.workflow_stories import row
-from tests.factories import make_article, make_author, make_journalist
+from tests.factories import make_article, make_author, make_journalist, signed_in
 from tests.forms import opened_form
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def demo(settings):
-    settings.DEBUG = True
-    call_command("load_demo", verbosity=0)
-    settings.DEBUG = False
-
-
-def signed_in(username):
-    client = Client()
-    client.force_login(get_user_model().objects.get(username=username))
-    return client
 
 
 @pytest.fixture

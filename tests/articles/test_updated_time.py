@@ -13,31 +13,16 @@ import lxml.etree
 import lxml.html
 import pytest
 from django.apps import apps as django_apps
-from django.contrib.auth import get_user_model
-from django.core.management import call_command
-from django.test import Client
 from django.urls import reverse
 
 from articles.demo import stories
 from articles.models import Article
+from tests.factories import signed_in
 from tests.forms import opened_form
 
 pytestmark = pytest.mark.django_db
 
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
-
-
-@pytest.fixture
-def demo(settings):
-    settings.DEBUG = True
-    call_command("load_demo", verbosity=0)
-    settings.DEBUG = False
-
-
-def signed_in(username):
-    client = Client()
-    client.force_login(get_user_model().objects.get(username=username))
-    return client
 
 
 def dates_of(client, story):
