@@ -19,21 +19,11 @@ from django.core.management import call_command
 
 from articles.demo import stories
 from articles.models import Article
+from tests.demo_pages import PUBLIC_PAGES
 
 pytestmark = pytest.mark.django_db
 
 JAVA = shutil.which("java")
-PAGES = {
-    "home": "/",
-    "article": "/2020/10/02/us-and-morocco-sign-ten-year-defence-roadmap/",
-    "person": "/people/mark-esper/",
-    "organisation": "/organisations/united-states-department-of-defense/",
-    "country": "/countries/ma/",
-    "tag": "/tag/defence-cooperation/",
-    "section": "/section/news/",
-    "author": "/authors/samir-tazi/",
-    "search": "/search/?q=roadmap+Morocco",
-}
 # A time with a fractional second, as `isoformat()` writes a stored timestamp.
 FRACTIONAL_DATETIME = re.compile(r'datetime="[^"]*\d:\d\d\.\d+')
 
@@ -51,7 +41,9 @@ def public_pages(settings, client):
     story.publish(by=editor)
     gone = Article.objects.get(slug="a-signing-ceremony-is-the-easy-part")
     gone.withdraw(by=editor, reason="Published in error.")
-    pages = dict(PAGES, published_today=story.get_absolute_url(), search_today="/search/?q=Lion")
+    pages = dict(
+        PUBLIC_PAGES, published_today=story.get_absolute_url(), search_today="/search/?q=Lion"
+    )
     html = {}
     for name, url in pages.items():
         response = client.get(url)

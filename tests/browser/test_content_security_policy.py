@@ -14,6 +14,7 @@ from articles.demo import entities
 from articles.images.models import Image
 from articles.models import Article
 from people.models import Organisation, Person
+from tests.demo_pages import PUBLIC_PAGES
 
 pytestmark = [
     pytest.mark.browser,
@@ -22,17 +23,6 @@ pytestmark = [
     pytest.mark.usefixtures("demo_newsroom"),
 ]
 
-PUBLIC_PAGES = {
-    "home": "/",
-    "article": "/2020/10/02/us-and-morocco-sign-ten-year-defence-roadmap/",
-    "section": "/section/news/",
-    "tag": "/tag/defence-cooperation/",
-    "person": "/people/mark-esper/",
-    "organisation": "/organisations/united-states-department-of-defense/",
-    "country": "/countries/ma/",
-    "author": "/authors/samir-tazi/",
-    "search": "/search/?q=roadmap+Morocco",
-}
 
 REPORT_VIOLATIONS = """
 document.addEventListener("securitypolicyviolation", (event) => {

@@ -7,20 +7,11 @@ nothing is fetched from a CDN. Screenshots land in var/screenshots/ (git-ignored
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
+from tests.demo_pages import PUBLIC_PAGES
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 WIDTHS = {"phone": 375, "desktop": 1280}
-PAGES = {
-    "home": "/",
-    "article": "/2020/10/02/us-and-morocco-sign-ten-year-defence-roadmap/",
-    "person": "/people/mark-esper/",
-    "organisation": "/organisations/united-states-department-of-defense/",
-    "country": "/countries/ma/",
-    "tag": "/tag/defence-cooperation/",
-    "section": "/section/news/",
-    "author": "/authors/samir-tazi/",
-    "search": "/search/?q=roadmap+Morocco",
-}
 BLOCKING = {"serious", "critical"}
 
 
@@ -30,14 +21,14 @@ def axe():
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-@pytest.mark.parametrize("name", PAGES)
+@pytest.mark.parametrize("name", PUBLIC_PAGES)
 def test_demo_page_has_no_serious_accessibility_violations(
     live_server, demo_newsroom, browser, axe, screenshot, name, width
 ):
     context = browser.new_context(viewport={"width": WIDTHS[width], "height": 900})
     page = context.new_page()
     try:
-        response = page.goto(live_server.url + PAGES[name])
+        response = page.goto(live_server.url + PUBLIC_PAGES[name])
         assert response.status == 200
         screenshot(page, f"{name}-{width}")
         violations = axe.run(page).response["violations"]
@@ -51,14 +42,14 @@ def test_demo_page_has_no_serious_accessibility_violations(
     assert blocking == []
 
 
-@pytest.mark.parametrize("name", PAGES)
+@pytest.mark.parametrize("name", PUBLIC_PAGES)
 def test_demo_page_does_not_scroll_sideways_on_a_320px_phone(
     live_server, demo_newsroom, browser, name
 ):
     context = browser.new_context(viewport={"width": 320, "height": 640})
     page = context.new_page()
     try:
-        page.goto(live_server.url + PAGES[name])
+        page.goto(live_server.url + PUBLIC_PAGES[name])
         overflow = page.evaluate(
             "document.documentElement.scrollWidth - document.documentElement.clientWidth"
         )
