@@ -23,6 +23,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, get_max_age, patch_cache_control
 
+from . import backends
 from .keys import keys_of, until_of
 from .models import PurgedKey
 
@@ -74,10 +75,6 @@ def unpurged_since(keys, started: datetime) -> bool:
 def _is_fresh(entry: Entry) -> bool:
     """No key of `entry` purged since its render began."""
     return unpurged_since(entry.keys, entry.started)
-
-
-def _has_cache_in_front() -> bool:
-    return _config("NEWSROOM_PURGE_BACKEND", "log") not in ("", "log")
 
 
 def _lifetimes(response, now):
@@ -194,7 +191,7 @@ class PageCacheMiddleware:
         if response.streaming or "private" in response.get("Cache-Control", ""):
             return response
 
-        if _has_cache_in_front() and not unpurged_since(keys, now):
+        if backends.is_in_front() and not unpurged_since(keys, now):
             # Rendered from data a change replaced while it rendered: the change's
             # purge reached the cache in front before this page did, so no shared
             # cache may keep it (the next request renders it afresh).
