@@ -13,6 +13,7 @@ from datetime import UTC, timedelta
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps import views as sitemap_views
+from django.core.paginator import Paginator
 from django.db.models import DateTimeField, Exists, Max, OuterRef, Subquery
 from django.db.models.functions import Coalesce, Greatest
 from django.http import Http404
@@ -29,6 +30,7 @@ from people.models import Country, Organisation, Person
 
 from . import surrogates
 from .body import body_figures
+from .counts import CountedList
 from .images.models import Image
 from .images.renditions import EXTENSIONS, fallback_format
 from .models import (
@@ -83,6 +85,18 @@ def largest_rendition(image: Image):
 class NewsroomSitemap(Sitemap):
     """Absolute URLs on the public site, and lastmod from one aggregate query."""
 
+    # The name its count of pages is remembered under (articles/counts.py): a
+    # sitemap's items are counted again only once a story or a link changes.
+    counted_as = None
+
+    @property
+    def paginator(self):
+        items = self._items()
+        if self.counted_as is not None:
+            name = f"sitemap-{self.counted_as}"
+            items = CountedList(items, name=name, keys={surrogates.SITEMAPS})
+        return Paginator(items, self.limit)
+
     def get_urls(self, page=1, site=None, protocol=None):
         scheme, _, domain = settings.NEWSROOM_SITE_URL.partition("://")
         return self._urls(page, scheme, domain)
@@ -96,8 +110,9 @@ class NewsroomSitemap(Sitemap):
         return latest.replace(microsecond=0) if latest else None
 
 
-def topic_sitemap(topics, public_links, location=None, story="article"):
-    """Topic pages: `topics()`, each with the newest change among its public stories.
+def topic_sitemap(name, topics, public_links, location=None, story="article"):
+    """Topic pages: `topics()`, each with the newest change among its public stories;
+    `name` is what its count is remembered under.
 
     Both are called per request, as the visibility rule is (a scheduled story
     counts once it is due). `public_links()` gives the topic's links to public
@@ -107,6 +122,8 @@ def topic_sitemap(topics, public_links, location=None, story="article"):
     """
 
     class TopicSitemap(NewsroomSitemap):
+        counted_as = name
+
         def items(self):
             newest = [
                 Subquery(newest_change(links, story), output_field=DateTimeField())
@@ -160,6 +177,7 @@ class StorySitemap(NewsroomSitemap):
     """
 
     limit = STORIES_PER_PAGE
+    counted_as = "stories"
 
     def items(self):
         return (
@@ -254,9 +272,10 @@ SITEMAPS = {
     "home": HomeSitemap,
     "stories": StorySitemap,
     "sections": topic_sitemap(
-        sections_with_public_stories, lambda: [stories_in_section()], story=""
+        "sections", sections_with_public_stories, lambda: [stories_in_section()], story=""
     ),
     "tags": topic_sitemap(
+        "tags",
         tags_in_public_stories,
         lambda: [public_links_of_each_tag()],
         lambda tag: reverse("articles:tag", args=[tag.slug]),
@@ -264,16 +283,21 @@ SITEMAPS = {
     ),
     # Staff journalists' links are their author pages, listed under "authors".
     "people": topic_sitemap(
+        "people",
         lambda: Person.objects.not_authors().in_public_stories(),
         Person.objects.public_links_of_each,
     ),
     "organisations": topic_sitemap(
-        Organisation.objects.in_public_stories, Organisation.objects.public_links_of_each
+        "organisations",
+        Organisation.objects.in_public_stories,
+        Organisation.objects.public_links_of_each,
     ),
     "countries": topic_sitemap(
-        Country.objects.in_public_stories, Country.objects.public_links_of_each
+        "countries", Country.objects.in_public_stories, Country.objects.public_links_of_each
     ),
-    "authors": topic_sitemap(authors_with_public_stories, lambda: [bylines_on_public_stories()]),
+    "authors": topic_sitemap(
+        "authors", authors_with_public_stories, lambda: [bylines_on_public_stories()]
+    ),
 }
 
 

@@ -140,6 +140,10 @@ def story_changed(story) -> frozenset[str]:
     keys = {own("story", story.pk)}
     if story.pk is not None and story.is_on_the_record:
         keys |= lists_of(story)
+        # Moved to another section: it left that section's list too.
+        before = getattr(story, "_section_before", None)
+        if before is not None and before != story.section_id:
+            keys.add(listing("section", before))
     return purge(keys)
 
 
@@ -154,7 +158,8 @@ def link_changed(story, kind: str, pks) -> frozenset[str]:
     and the lists it joined or left."""
     keys = {own("story", story.pk)}
     if story.is_on_the_record:
-        keys |= {listing(kind, pk) for pk in pks}
+        # The sitemaps list a topic while it has a public story.
+        keys |= {SITEMAPS, *(listing(kind, pk) for pk in pks)}
     return purge(keys)
 
 
@@ -164,6 +169,16 @@ def link_changed(story, kind: str, pks) -> frozenset[str]:
 # edits, restores), so its save is where its purge starts; links and bylines
 # are their own rows. Code that bypasses signals (`QuerySet.update()`,
 # `bulk_create()`) must call these functions itself.
+
+
+def _remember_section(sender, instance, raw=False, update_fields=None, **kwargs):
+    """Note the section a story is saved from: moving it purges the old one's list."""
+    if raw or instance.pk is None:
+        return
+    if update_fields is not None and not {"section", "section_id"} & set(update_fields):
+        return
+    found = sender.objects.filter(pk=instance.pk).values_list("section_id", flat=True)
+    instance._section_before = found.first()
 
 
 def _story_saved(sender, instance, raw=False, **kwargs):
@@ -230,7 +245,7 @@ def _role_saved(sender, instance, raw=False, **kwargs):
 
 
 def connect():
-    from django.db.models.signals import m2m_changed, post_delete, post_save
+    from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
     from taggit.models import Tag
 
     from articles.images.models import Image, Rendition
@@ -241,6 +256,7 @@ def connect():
     def on(signal, receiver, sender, name):
         signal.connect(receiver, sender=sender, weak=False, dispatch_uid=f"purge-{name}")
 
+    on(pre_save, _remember_section, Article, "story-section")
     on(post_save, _story_saved, Article, "story")
     on(post_delete, _story_saved, Article, "story-deleted")
     on(post_save, _byline_saved, Byline, "Byline")

@@ -13,6 +13,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from . import search as search_engine
 from . import surrogates
+from .counts import CountedList
 from .forms import SearchForm
 from .models import Article, FormerSlug, Section, TaggedStory, tags_in_public_stories
 from .related import related_stories
@@ -148,13 +149,13 @@ class TopicStoryListView(ListView):
         # byline or link per story and topic), and DISTINCT would sort them all.
         return self.stories(self.topic).published().for_listing().newest_first()
 
+    def list_key(self) -> str:
+        """The surrogate key of the topic's list: purged when a story joins or leaves it."""
+        return surrogates.listing(self.list_kind or self.topic_kind, self.topic.pk)
+
     def render_to_response(self, context, **kwargs):
         response = super().render_to_response(context, **kwargs)
-        topic = self.topic.pk
-        keys = {
-            surrogates.own(self.topic_kind, topic),
-            surrogates.listing(self.list_kind or self.topic_kind, topic),
-        }
+        keys = {surrogates.own(self.topic_kind, self.topic.pk), self.list_key()}
         picture = getattr(self.topic, "photo_id", None) or getattr(self.topic, "logo_id", None)
         if picture:
             keys.add(surrogates.own("image", picture))
@@ -167,9 +168,9 @@ class TopicStoryListView(ListView):
         return None
 
     def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True):
-        links = self.story_links(self.topic)
-        if links is not None:
-            queryset = CountedList(queryset, links)
+        # Counted once for each change of the list (articles/counts.py).
+        key = self.list_key()
+        queryset = CountedList(queryset, name=key, keys={key}, counted=self.story_links(self.topic))
         return super().get_paginator(queryset, per_page, orphans, allow_empty_first_page)
 
     def describe(self, topic) -> str:
@@ -200,22 +201,6 @@ def links_to_public_stories(links, story="article_id"):
     """
     public = Article.objects.published().filter(pk=OuterRef(story))
     return links.filter(Exists(public))
-
-
-class CountedList:
-    """A queryset to page through whose length is counted from another (`counted`)."""
-
-    def __init__(self, queryset, counted):
-        self.queryset, self.counted = queryset, counted
-
-    def count(self):
-        return self.counted.count()
-
-    def __len__(self):
-        return self.count()
-
-    def __getitem__(self, key):
-        return self.queryset[key]
 
 
 class SectionView(TopicStoryListView):

@@ -8,6 +8,7 @@ at most 10 queries, list and topic pages at most 8.
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -131,6 +132,8 @@ def test_page_runs_as_many_queries_for_thirty_items_as_for_one(client, page):
 
 
 def clear_newsroom():
+    # A fresh newsroom: nothing remembered of the old one (counts, story parts).
+    cache.clear()
     Article.objects.all().delete()
     Organisation.objects.all().delete()
     Person.objects.all().delete()

@@ -9,12 +9,13 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from lxml import etree
 
-from articles import sitemaps
+from articles import sitemaps, workflow
 from articles.models import Article, Status
 from tests.factories import (
     country,
     make_article,
     make_author,
+    make_editor,
     make_image,
     make_journalist,
     make_organisation,
@@ -172,6 +173,37 @@ def test_the_index_lists_every_page_of_a_long_sitemap(
     second = assert_valid(urlset_schema, client.get("/sitemap-stories.xml?p=2").content)
     assert len(locations(second)) == 1
     assert client.get("/sitemap-stories.xml?p=3").status_code == 404
+
+
+def stories_counted(client, path) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        client.get(path)
+    return sum(
+        'COUNT(*) AS "__count" FROM "articles_article"' in query["sql"]
+        for query in queries.captured_queries
+    )
+
+
+@pytest.mark.parametrize("path", ["/sitemap.xml", "/sitemap-stories.xml"])
+def test_the_stories_are_counted_once_for_each_change_not_on_each_visit(client, newsroom, path):
+    assert stories_counted(client, path) == 1
+    assert stories_counted(client, path) == 0
+
+
+def test_a_story_published_through_the_workflow_adds_its_sitemap_page_at_once(
+    client, newsroom, monkeypatch, index_schema
+):
+    monkeypatch.setattr(sitemaps.StorySitemap, "limit", 1)
+    assert "/sitemap-stories.xml?p=2" not in children(client, index_schema)
+    workflow.publish(make_article("Second", status=Status.DRAFT), by=make_editor())
+    assert "/sitemap-stories.xml?p=2" in children(client, index_schema)
+
+
+def test_a_topics_first_public_story_lists_it_in_the_index_at_once(client, newsroom, index_schema):
+    newsroom["public"].tags.clear()
+    assert "/sitemap-tags.xml" not in children(client, index_schema)
+    newsroom["public"].tags.add("Roadmap")
+    assert "/sitemap-tags.xml" in children(client, index_schema)
 
 
 def test_topic_sitemaps_hold_the_protocols_fifty_thousand_urls_per_file():
@@ -387,6 +419,8 @@ def add_stories(count):
     ["/sitemap.xml", "/sitemap-news.xml"] + [f"/sitemap-{name}.xml" for name in sitemaps.SITEMAPS],
 )
 def test_a_sitemap_costs_the_same_queries_for_two_stories_as_for_eight(client, site_url, path):
+    # Counts remembered from before, which each batch of stories makes out of date.
+    client.get(path)
     add_stories(2)
     few = queries_for(client, path)
     add_stories(6)

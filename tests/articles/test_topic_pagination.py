@@ -1,9 +1,16 @@
 """Topic lists count their public stories from the topic's links, and only those."""
 
-import pytest
+from datetime import timedelta
+from unittest import mock
 
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from articles import workflow
 from tests.articles.workflow_stories import story_in
-from tests.factories import make_article, make_person
+from tests.factories import make_article, make_editor, make_person, make_section
 
 pytestmark = pytest.mark.django_db
 
@@ -24,3 +31,81 @@ def test_a_person_page_counts_their_public_stories_only(client):
     story_in("scheduled", headline="Scheduled talks", people=[person])
     response = client.get(person.get_absolute_url())
     assert response.context["paginator"].count == 21
+
+
+# --- Counted once for each change of the list (articles/counts.py) ------------------
+
+
+@pytest.fixture(autouse=True)
+def rendered_pages(settings):
+    # Each view renders: what is remembered is the count, not the page.
+    settings.NEWSROOM_PAGE_CACHE = False
+
+
+def pages_of(client, url):
+    return client.get(url).context["paginator"].num_pages
+
+
+def counts_run(client, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    return sum("COUNT(" in query["sql"] for query in queries.captured_queries)
+
+
+@pytest.fixture
+def twenty_okapi_stories(news):
+    return [make_article(f"Okapi {i}", section=news, tags=["okapi"]) for i in range(20)]
+
+
+@pytest.fixture
+def news():
+    return make_section("News")
+
+
+def test_a_lists_second_view_does_not_count_its_stories_again(client, twenty_okapi_stories):
+    for url in ("/tag/okapi/", "/section/news/"):
+        assert counts_run(client, url) == 1
+        assert counts_run(client, url) == 0
+
+
+def test_a_story_published_through_the_workflow_is_counted_at_once(
+    client, twenty_okapi_stories, news
+):
+    assert pages_of(client, "/tag/okapi/") == 1
+    draft = story_in("draft", headline="Okapi 21", section=news, tags=["okapi"])
+    workflow.publish(draft, by=make_editor())
+    assert pages_of(client, "/tag/okapi/") == 2
+    assert pages_of(client, "/section/news/") == 2
+
+
+def test_a_withdrawn_story_leaves_the_count_at_once(client, twenty_okapi_stories, news):
+    extra = make_article("Okapi 21", section=news, tags=["okapi"])
+    assert pages_of(client, "/tag/okapi/") == 2
+    workflow.withdraw(extra, by=make_editor(), reason="Published in error.")
+    assert pages_of(client, "/tag/okapi/") == 1
+
+
+def test_a_tag_added_to_a_public_story_counts_it_on_the_tags_list(client, twenty_okapi_stories):
+    assert pages_of(client, "/tag/okapi/") == 1
+    make_article("Giraffes, not okapis").tags.add("okapi")
+    assert pages_of(client, "/tag/okapi/") == 2
+
+
+def test_a_scheduled_story_is_counted_once_it_is_due(client, twenty_okapi_stories, news):
+    due = timezone.now() + timedelta(seconds=30)
+    make_article("Okapi 21", section=news, tags=["okapi"], published_at=due)
+    assert pages_of(client, "/tag/okapi/") == 1
+    # Going live on time purges nothing: the count is simply not kept past it.
+    with mock.patch("django.utils.timezone.now", return_value=due + timedelta(seconds=1)):
+        assert pages_of(client, "/tag/okapi/") == 2
+
+
+def test_a_story_moved_to_another_section_leaves_the_old_sections_count(
+    client, twenty_okapi_stories, news
+):
+    moved = make_article("Okapi 21", section=news)
+    assert pages_of(client, "/section/news/") == 2
+    moved.section = make_section("Analysis")
+    moved.save()
+    assert pages_of(client, "/section/news/") == 1
+    assert pages_of(client, "/section/analysis/") == 1
