@@ -29,13 +29,17 @@ bench.sh) and runs `wrk -t2 -c16` on every page, with keep-alive and with
 `Connection: close`. gunicorn is pip-installed into a throwaway folder, never
 into the project; wrk comes from apt-get if missing.
 
-`--compare 2000,20000` measures both sizes and prints, per page, the ratio of
-the medians and whether the query counts are equal: a page whose work grows
-with the archive shows up here.
+`--compare 2000,20000` builds both sizes first, each database kept until the
+end, then measures both in process in `--rounds` alternating rounds, swapping
+which goes first each round, so that a noisy neighbour weighs on both. It prints
+each size's table (per page, the median across rounds of its medians and p95s),
+then per page the ratio of those medians, each round's 20,000/2,000 ratio and
+their median, and whether the query counts are equal: a page whose work grows
+with the archive shows up here. With `--load`, wrk then runs on each size in
+turn (once; its figures are in the size's table, not compared).
 
 `--compare-databases` (with a PostgreSQL DATABASE_URL) builds the same content
-on SQLite and on PostgreSQL, then measures both in process in `--rounds`
-alternating rounds, swapping which goes first each round, and prints per page
+on SQLite and on PostgreSQL and measures both the same way, printing per page
 each round's PostgreSQL/SQLite ratio and their median.
 
 `--against-wagtail` builds the anchor (../shared/anchors/wagtail/setup.sh, with
@@ -71,7 +75,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as day_time
 from pathlib import Path
@@ -793,31 +797,75 @@ def run_child(stories, database_url, folder, args, only=None):
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+@contextmanager
+def alternating_rounds(sides, folder, args):
+    """Build every side ({name: (stories, base)}, `base` as throwaway_database takes it)
+    once, each database kept until the end, then measure them in process in `--rounds`
+    rounds, the order reversing each round, so that a noisy neighbour weighs on every
+    side alike. Yields ({name: database URL}, {name: build}, rounds), the databases
+    still there; each round is {name: measured run}."""
+    with ExitStack() as databases:
+        urls = {
+            name: databases.enter_context(throwaway_database(stories, folder, base=base))
+            for name, (stories, base) in sides.items()
+        }
+        builds = {}
+        for name, (stories, _) in sides.items():
+            progress(f"{name}: building")
+            builds[name] = run_child(stories, urls[name], folder, args, only="build")
+        rounds = []
+        for number in range(args.rounds):
+            order = list(sides) if number % 2 == 0 else list(reversed(sides))
+            measured = {}
+            for name in order:
+                progress(f"round {number + 1}, {name}:")
+                measured[name] = run_child(sides[name][0], urls[name], folder, args, "measure")
+            rounds.append(measured)
+        yield urls, builds, rounds
+
+
 def compare_databases(folder, args):
-    """The same content on SQLite and on DATABASE_URL's PostgreSQL, each built once,
-    then measured in process in `--rounds` alternating rounds (the order swapping
-    each round), so that a noisy neighbour weighs on both: ({vendor: build}, rounds)."""
+    """The same content on SQLite and on DATABASE_URL's PostgreSQL, in alternating
+    rounds: ({vendor: build}, rounds)."""
     base = os.environ.get("DATABASE_URL", "")
     if not base.startswith("postgres"):
         sys.exit("--compare-databases needs DATABASE_URL=postgres://… (SQLite is the other side)")
-    with (
-        throwaway_database(args.stories, folder, base="") as sqlite_url,
-        throwaway_database(args.stories, folder, base=base) as postgres_url,
-    ):
-        urls = {"sqlite": sqlite_url, "postgresql": postgres_url}
-        builds = {}
-        for vendor, url in urls.items():
-            progress(f"{args.stories:,} stories on {vendor}: building")
-            builds[vendor] = run_child(args.stories, url, folder, args, only="build")
-        rounds = []
-        for number in range(args.rounds):
-            order = list(urls) if number % 2 == 0 else list(reversed(urls))
-            measured = {}
-            for vendor in order:
-                progress(f"round {number + 1}, {vendor}:")
-                measured[vendor] = run_child(args.stories, urls[vendor], folder, args, "measure")
-            rounds.append(measured)
-    return builds, rounds
+    sides = {"sqlite": (args.stories, ""), "postgresql": (args.stories, base)}
+    with alternating_rounds(sides, folder, args) as (_, builds, rounds):
+        return builds, rounds
+
+
+def compare_sizes(sizes, folder, args):
+    """Both sizes on DATABASE_URL's server (or SQLite), in alternating rounds, then
+    with `--load` wrk on each in turn while both databases are still there: one run
+    per size, its pages the medians across rounds (see rounds_run)."""
+    sides = {f"{stories:,} stories": (stories, None) for stories in sizes}
+    with alternating_rounds(sides, folder, args) as (urls, builds, rounds):
+        runs = [rounds_run(builds[name], [measured[name] for measured in rounds]) for name in sides]
+        if args.load:
+            for name, run in zip(sides, runs, strict=True):
+                progress(f"{name} under load:")
+                measure_under_load(run, urls[name], folder, args)
+    return runs
+
+
+def rounds_run(build, measured):
+    """One side's rounds as one run: per page, the median across rounds of the
+    median and of the p95; each round's pages under "rounds"."""
+
+    def median(name, key):
+        return round(statistics.median(run["pages"][name][key] for run in measured), 2)
+
+    pages = {
+        name: {**page, "median_ms": median(name, "median_ms"), "p95_ms": median(name, "p95_ms")}
+        for name, page in measured[0]["pages"].items()
+    }
+    return {
+        **build,
+        "pages": pages,
+        "tag_stories": measured[0]["tag_stories"],
+        "rounds": [run["pages"] for run in measured],
+    }
 
 
 # --- Serving under load -----------------------------------------------------------
@@ -1471,9 +1519,10 @@ def table(headers, rows):
 
 def print_run(run):
     phases = ", ".join(f"{name} {seconds} s" for name, seconds in run["phases"].items())
+    rounds = f"; each figure the median of {len(run['rounds'])} rounds" if "rounds" in run else ""
     print(
         f"\n{run['stories']:,} stories on {run['vendor']} ({phases}); "
-        f"tag {TAG!r} has {run['tag_stories']} stories\n"
+        f"tag {TAG!r} has {run['tag_stories']} stories{rounds}\n"
     )
     loaded = all("load" in page for page in run["pages"].values())
     headers = ["page", "URL", "median ms", "p95 ms", "queries", "KB"]
@@ -1491,17 +1540,33 @@ def print_run(run):
     table(headers, rows)
 
 
+def round_ratios(tops, bottoms):
+    """Each round's ratio of one page's medians, `tops` over `bottoms` (its pages by round)."""
+    return [
+        top["median_ms"] / bottom["median_ms"] for top, bottom in zip(tops, bottoms, strict=True)
+    ]
+
+
 def print_comparison(small, large):
-    print(f"{large['stories']:,} / {small['stories']:,} stories:\n")
+    print(
+        f"{large['stories']:,} / {small['stories']:,} stories, in process, "
+        f"{len(small['rounds'])} rounds alternating (median of each round's medians; "
+        f"ratio per round):\n"
+    )
     rows = []
     for name, page in small["pages"].items():
         other = large["pages"][name]
+        ratios = round_ratios(
+            [pages[name] for pages in large["rounds"]], [pages[name] for pages in small["rounds"]]
+        )
         rows.append(
             [
                 name,
                 page["median_ms"],
                 other["median_ms"],
                 f"{other['median_ms'] / page['median_ms']:.2f}×",
+                " ".join(f"{ratio:.2f}" for ratio in ratios),
+                f"{statistics.median(ratios):.2f}×",
                 page["queries"],
                 other["queries"],
                 "yes" if page["queries"] == other["queries"] else "NO",
@@ -1512,7 +1577,9 @@ def print_comparison(small, large):
             "page",
             f"median ms {small['stories']:,}",
             f"median ms {large['stories']:,}",
-            "ratio",
+            "ratio of medians",
+            "ratio each round",
+            "median ratio",
             f"queries {small['stories']:,}",
             f"queries {large['stories']:,}",
             "same queries",
@@ -1564,9 +1631,7 @@ def print_database_comparison(builds, rounds, args):
     for name in rounds[0]["sqlite"]["pages"]:
         sqlite = [measured["sqlite"]["pages"][name] for measured in rounds]
         postgres = [measured["postgresql"]["pages"][name] for measured in rounds]
-        ratios = [
-            pg["median_ms"] / lite["median_ms"] for lite, pg in zip(sqlite, postgres, strict=True)
-        ]
+        ratios = round_ratios(postgres, sqlite)
         rows.append(
             [
                 name,
@@ -1638,7 +1703,11 @@ def arguments(argv=None):
     parser.add_argument(
         "--stories", type=int, default=2000, help="generated stories (default 2000)"
     )
-    parser.add_argument("--compare", help="two sizes, e.g. 2000,20000: medians' ratio per page")
+    parser.add_argument(
+        "--compare",
+        help="two sizes, e.g. 2000,20000, alternating --rounds rounds in process: "
+        "the larger/smaller ratio per page",
+    )
     parser.add_argument("--repeats", type=int, default=20, help="timed requests per page")
     parser.add_argument("--warmup", type=int, default=3, help="untimed requests per page first")
     parser.add_argument(
@@ -1665,7 +1734,8 @@ def arguments(argv=None):
         type=int,
         default=2,
         help="alternations per page against Wagtail, of the sides --through compares, "
-        "or of the databases --compare-databases compares",
+        "or in process of the sizes --compare or the databases --compare-databases "
+        "compares (default 2)",
     )
     parser.add_argument("--wagtail-anchor", default=str(DEFAULT_ANCHOR), help="the anchor's folder")
     parser.add_argument(
@@ -1701,9 +1771,11 @@ def arguments(argv=None):
 
 
 def main(args):
-    sizes = [int(size) for size in args.compare.split(",")] if args.compare else [args.stories]
+    sizes = sorted(int(size) for size in args.compare.split(",")) if args.compare else []
     if (args.against_wagtail or args.through or args.compare_databases) and args.compare:
         sys.exit("--against-wagtail, --through and --compare-databases take one size (--stories)")
+    if args.compare and (len(sizes) != 2 or sizes[0] == sizes[1]):
+        sys.exit("--compare takes two different sizes, e.g. 2000,20000")
     if args.compare_databases and (args.load or args.against_wagtail or args.through):
         sys.exit("--compare-databases measures in process only")
     if args.load or args.against_wagtail or args.through:
@@ -1719,26 +1791,27 @@ def main(args):
         if args.compare_databases:
             print_database_comparison(*compare_databases(folder, args), args)
             return
-        runs = []
-        for stories in sizes:
-            with throwaway_database(stories, folder) as database_url:
-                progress(f"{stories:,} stories:")
-                run = run_child(stories, database_url, folder, args)
-                if args.load:
-                    measure_under_load(run, database_url, folder, args)
-                versus = cached = None
-                if args.against_wagtail:
-                    versus = against_wagtail(run, database_url, folder, args)
-                if args.through == "varnish":
-                    cached = through_varnish(run, database_url, folder, args)
-            runs.append(run)
-            print_run(run)
-            if versus:
-                print_against_wagtail(versus, args)
-            if cached:
-                print_through_varnish(cached, args)
-        if len(runs) == 2:
+        if args.compare:
+            runs = compare_sizes(sizes, folder, args)
+            for run in runs:
+                print_run(run)
             print_comparison(*runs)
+            return
+        with throwaway_database(args.stories, folder) as database_url:
+            progress(f"{args.stories:,} stories:")
+            run = run_child(args.stories, database_url, folder, args)
+            if args.load:
+                measure_under_load(run, database_url, folder, args)
+            versus = cached = None
+            if args.against_wagtail:
+                versus = against_wagtail(run, database_url, folder, args)
+            if args.through == "varnish":
+                cached = through_varnish(run, database_url, folder, args)
+        print_run(run)
+        if versus:
+            print_against_wagtail(versus, args)
+        if cached:
+            print_through_varnish(cached, args)
     finally:
         if args.keep:
             progress(f"kept {folder}")

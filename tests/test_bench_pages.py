@@ -101,3 +101,12 @@ def test_comparing_databases_takes_one_size_and_no_load(bench):
     for extra in (["--compare", "2000,20000"], ["--load"], ["--against-wagtail"]):
         with pytest.raises(SystemExit):
             bench.main(bench.arguments(["--compare-databases", *extra]))
+
+
+# --- `--compare`: what it refuses (no timings here) -----------------------------------
+
+
+def test_comparing_sizes_takes_two_different_sizes(bench):
+    for sizes in ("2000", "2000,2000", "2000,20000,200000"):
+        with pytest.raises(SystemExit, match="two different sizes"):
+            bench.main(bench.arguments(["--compare", sizes]))
