@@ -62,6 +62,9 @@ CARD_FIELDS = (
     "withdraws_at",
 )
 
+# What `Article.is_published()` reads.
+VISIBILITY_FIELDS = ("status", "published_at", "embargoed_at", "embargo_lifts_at", "withdraws_at")
+
 
 def _link_tables():
     """kind: (table, its column naming the story, its column naming the link)."""
@@ -183,6 +186,11 @@ def _cards():
     return Article.objects.select_related("section").only(*CARD_FIELDS)
 
 
+def remembered_cards(ids):
+    """The cards of the stories `ids`, public or not, each looked up by primary key."""
+    return _cards().only(*CARD_FIELDS, *VISIBILITY_FIELDS).filter(pk__in=ids).order_by()
+
+
 def _remembered_key(pk) -> str:
     return f"related-stories:{pk}"
 
@@ -208,10 +216,11 @@ def related_stories(article, *, limit=4, links=None):
     remembered = cache.get(_remembered_key(article.pk))
     if remembered and remembered[0] == version:
         ids = remembered[1]
-        # published() again: what was public when ranked may not be any more.
-        # Unordered (the ranking orders them): by publication time, SQLite would
-        # walk the public stories' index instead of looking the ids up.
-        shown = {story.pk: story for story in _cards().published().filter(pk__in=ids).order_by()}
+        # The visibility rule again, what was public when ranked may not be any
+        # more; checked on the rows, as `front_page()` does: in SQL, SQLite walks
+        # the public stories' index instead of looking the ids up, a cost that
+        # grows with the archive.
+        shown = {story.pk: story for story in remembered_cards(ids) if story.is_published()}
         return [shown[pk] for pk in ids if pk in shown][:limit]
     ranked = _ranked(article, links, limit=limit * KEPT_PER_SHOWN)
     cache.set(
