@@ -175,6 +175,15 @@ def story_page_prefetches():
     )
 
 
+def card_prefetches():
+    """What a story card shows of the story's links: its bylines and its lead
+    picture's renditions (`for_listing()`, or `prefetch_related_objects()`)."""
+    return (
+        "lead_image__renditions",
+        Prefetch("bylines", queryset=Byline.objects.select_related("person")),
+    )
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self, at=None):
         """Stories a reader may see at `at` (default: now). The one visibility rule.
@@ -413,12 +422,13 @@ class ArticleQuerySet(models.QuerySet):
     def for_listing(self):
         """What a story card needs, in a constant number of queries, without the body
         (the bulk of a story's row; `with_body()` brings it back)."""
-        return (
-            self.select_related("section", "lead_image")
-            .prefetch_related("lead_image__renditions")
-            .with_bylines()
-            .defer("body")
-        )
+        return self.for_cards().prefetch_related(*card_prefetches())
+
+    def for_cards(self):
+        """`for_listing()` without the cards' links (bylines, the lead picture's
+        renditions): for pages whose cards are kept rendered (articles/cards.py),
+        which read them for the cards they render afresh only."""
+        return self.select_related("section", "lead_image").defer("body")
 
     def with_topics(self):
         """Adds what a story is about (tags, people, organisations, countries) and its

@@ -58,6 +58,8 @@ CARD_FIELDS = (
     "published_at",
     "created_at",
     "section__name",
+    # What its card is kept under (articles/cards.py).
+    "updated_at",
     # Not shown: the page is cached no longer than until it is withdrawn on schedule.
     "withdraws_at",
 )

@@ -13,6 +13,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from . import search as search_engine
 from . import surrogates
+from .cards import Cards
 from .counts import CountedList
 from .forms import SearchForm
 from .models import Article, FormerSlug, Section, TaggedStory, tags_in_public_stories
@@ -29,13 +30,16 @@ class HomeView(TemplateView):
     template_name = "articles/home.html"
 
     def get_context_data(self, **kwargs):
+        began = timezone.now()
         # Both pick public stories themselves (see their docstrings for why).
-        stories = Article.objects.for_listing()
+        stories = Article.objects.for_cards()
         front = list(stories.front_page(FRONT_PAGE_SIZE))
-        latest = stories.latest_in_each_section(
-            PER_SECTION,
-            Section.objects.values_list("pk", flat=True),
-            leaving_out=[story.pk for story in front],
+        latest = list(
+            stories.latest_in_each_section(
+                PER_SECTION,
+                Section.objects.values_list("pk", flat=True),
+                leaving_out=[story.pk for story in front],
+            )
         )
         return super().get_context_data(
             description=f"The latest news and analysis from {settings.NEWSROOM_PUBLICATION_NAME}.",
@@ -45,15 +49,17 @@ class HomeView(TemplateView):
                 (section, list(articles))
                 for section, articles in groupby(latest, key=lambda story: story.section)
             ],
+            cards=Cards([*front, *latest], began=began),
             **kwargs,
         )
 
     def render_to_response(self, context, **kwargs):
-        stories = [*context["top_stories"], *(s for _, row in context["sections"] for s in row)]
-        if context["lead"] is not None:
-            stories.append(context["lead"])
+        cards = context["cards"]
         response = super().render_to_response(context, **kwargs)
-        return surrogates.public_page(response, {surrogates.HOME}, stories=stories)
+        response.add_post_render_callback(cards.save)
+        return surrogates.public_page(
+            response, {surrogates.HOME, *cards.keys}, stories=cards.stories.values()
+        )
 
 
 class ArticleDetailView(DetailView):
@@ -79,15 +85,19 @@ class ArticleDetailView(DetailView):
         if request.path != self.object.get_absolute_url():
             return redirect(self.object, permanent=True)
         self.parts = StoryParts(self.object, began=began)
-        context = self.get_context_data(object=self.object)
+        related = related_stories(self.object, links=self.parts.links)
+        # Compact cards: no byline, no picture, nothing of their links to read.
+        cards = Cards(related, began=began, prefetches=())
+        context = self.get_context_data(object=self.object, related_articles=related, cards=cards)
         response = self.render_to_response(context)
         response.add_post_render_callback(self.parts.save)
+        response.add_post_render_callback(cards.save)
         response["Content-Language"] = self.object.language
         # Not a list: a story going live elsewhere does not change this page.
         return surrogates.public_page(
             response,
-            self.parts.keys,
-            stories=[self.object, *context["related_articles"]],
+            {*self.parts.keys, *cards.keys},
+            stories=[self.object, *related],
             is_list=False,
         )
 
@@ -118,12 +128,10 @@ class ArticleDetailView(DetailView):
         return redirect(former.article, permanent=True)
 
     def get_context_data(self, **kwargs):
-        article = self.object
         return super().get_context_data(
             story_parts=self.parts,
             people_in_story=self.parts.people_in_story,
-            related_articles=related_stories(article, links=self.parts.links),
-            was_updated=article.was_updated,
+            was_updated=self.object.was_updated,
             **kwargs,
         )
 
@@ -144,18 +152,21 @@ class TopicStoryListView(ListView):
         raise NotImplementedError
 
     def get_queryset(self):
+        self.began = timezone.now()
         self.topic = self.get_topic()
         # No DISTINCT: each topic's lookup meets a story at most once (one tag,
         # byline or link per story and topic), and DISTINCT would sort them all.
-        return self.stories(self.topic).published().for_listing().newest_first()
+        return self.stories(self.topic).published().for_cards().newest_first()
 
     def list_key(self) -> str:
         """The surrogate key of the topic's list: purged when a story joins or leaves it."""
         return surrogates.listing(self.list_kind or self.topic_kind, self.topic.pk)
 
     def render_to_response(self, context, **kwargs):
+        cards = context["cards"]
         response = super().render_to_response(context, **kwargs)
-        keys = {surrogates.own(self.topic_kind, self.topic.pk), self.list_key()}
+        response.add_post_render_callback(cards.save)
+        keys = {surrogates.own(self.topic_kind, self.topic.pk), self.list_key(), *cards.keys}
         picture = getattr(self.topic, "photo_id", None) or getattr(self.topic, "logo_id", None)
         if picture:
             keys.add(surrogates.own("image", picture))
@@ -182,7 +193,7 @@ class TopicStoryListView(ListView):
         return ""
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
+        context = super().get_context_data(
             topic=self.topic,
             social_title=self.topic.name,
             description=self.describe(self.topic),
@@ -190,6 +201,11 @@ class TopicStoryListView(ListView):
             social_image_alt=self.topic.name,
             **kwargs,
         )
+        # The page's stories, read once, for its cards (articles/cards.py).
+        stories = list(context["object_list"])
+        context["object_list"] = context[self.context_object_name] = stories
+        context["cards"] = Cards(stories, began=self.began)
+        return context
 
 
 def links_to_public_stories(links, story="article_id"):

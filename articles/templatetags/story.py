@@ -97,3 +97,21 @@ def story_part(parser, token):
     nodelist = parser.parse(("end_story_part",))
     parser.delete_first_token()
     return StoryPartNode(parser.compile_filter(bits[1]), nodelist)
+
+
+@register.simple_tag(takes_context=True)
+def story_card(context, article, size="", heading="", compact=False):
+    """`{% story_card article size="top" heading="h2" compact=True %}`: the story's card
+    (articles/includes/article_card.html), kept per version of the story when the
+    page's view made its `cards` (articles/cards.py)."""
+
+    def render():
+        return render_to_string(
+            "articles/includes/article_card.html",
+            {"article": article, "size": size, "heading": heading, "compact": compact},
+        )
+
+    cards = context.get("cards")
+    html = render() if cards is None else cards.card(article, f"{size}|{heading}|{compact}", render)
+    # Rendered by the card template, with Django's escaping.
+    return mark_safe(html)  # noqa: S308

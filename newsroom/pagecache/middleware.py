@@ -65,11 +65,32 @@ def _cache_key(request) -> str:
     return "pagecache:" + hashlib.blake2b(url.encode(), digest_size=16).hexdigest()
 
 
+def _skewed(started: datetime) -> datetime:
+    """`started` less the clock skew allowed between application servers."""
+    return started - timedelta(seconds=_config("NEWSROOM_PAGE_CACHE_CLOCK_SKEW", 0))
+
+
 def unpurged_since(keys, started: datetime) -> bool:
-    """No key of `keys` purged since `started` (less the clock skew allowed between
-    application servers)."""
-    since = started - timedelta(seconds=_config("NEWSROOM_PAGE_CACHE_CLOCK_SKEW", 0))
-    return not PurgedKey.objects.filter(key__in=keys, purged_at__gte=since).exists()
+    """No key of `keys` purged since `started`."""
+    return not PurgedKey.objects.filter(key__in=keys, purged_at__gte=_skewed(started)).exists()
+
+
+def stale_among(entries: dict) -> set:
+    """The names of those of `entries` ({name: an entry with `keys` and `started`})
+    of which a key was purged since it began: `unpurged_since` for many, in one query."""
+    if not entries:
+        return set()
+    keys = set().union(*(entry.keys for entry in entries.values()))
+    since = _skewed(min(entry.started for entry in entries.values()))
+    purged = dict(
+        PurgedKey.objects.filter(key__in=keys, purged_at__gte=since).values_list("key", "purged_at")
+    )
+
+    def is_stale(entry):
+        began = _skewed(entry.started)
+        return any(purged[key] >= began for key in entry.keys if key in purged)
+
+    return {name for name, entry in entries.items() if is_stale(entry)}
 
 
 def _is_fresh(entry: Entry) -> bool:
