@@ -9,6 +9,7 @@ cache's rule, newsroom/pagecache/middleware.py: one primary-key lookup). A
 story that joins or leaves a list purges its list key (`surrogates.story_changed`,
 `surrogates.link_changed`); a story going live on time purges nothing, so no
 count is kept past the next scheduled change (`surrogates.next_change`).
+What is made of counts alone is kept the same way (the sitemap index's pages).
 """
 
 from dataclasses import dataclass
@@ -30,7 +31,7 @@ SECONDS = 60 * 60
 
 @dataclass(frozen=True)
 class Entry:
-    value: int
+    value: object
     started: datetime  # when counting began: any purge since makes it stale
     keys: frozenset[str]
     until: datetime | None  # the next scheduled change of what readers see
@@ -42,15 +43,15 @@ def _is_current(entry: Entry, now: datetime) -> bool:
     return unpurged_since(entry.keys, entry.started)
 
 
-def remembered_count(name: str, keys, count) -> int:
-    """`count()`, the number of stories on the list `name` (whose pages carry the
-    surrogate `keys`), counted again only once one of `keys` was purged."""
+def remembered(name: str, keys, compute):
+    """`compute()`, a count or what is made of counts of the lists whose pages carry
+    the surrogate `keys`, computed again only once one of `keys` was purged."""
     cache_key = f"count:{VERSION}:{name}"
     now = timezone.now()
     entry = cache.get(cache_key)
     if entry is not None and _is_current(entry, now):
         return entry.value
-    value = count()
+    value = compute()
     entry = Entry(value, started=now, keys=frozenset(keys), until=surrogates.next_change())
     cache.set(cache_key, entry, SECONDS)
     return value
@@ -66,7 +67,7 @@ class CountedList:
         self.counted = queryset if counted is None else counted
 
     def count(self) -> int:
-        return remembered_count(self.name, self.keys, self.counted.count)
+        return remembered(self.name, self.keys, self.counted.count)
 
     def __len__(self):
         return self.count()

@@ -190,6 +190,17 @@ def test_the_stories_are_counted_once_for_each_change_not_on_each_visit(client, 
     assert stories_counted(client, path) == 0
 
 
+def test_the_index_revisited_without_a_change_asks_one_purge_check_for_all_its_children(
+    client, newsroom
+):
+    client.get("/sitemap.xml")
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/sitemap.xml")
+    checks = [query for query in queries.captured_queries if "pagecache_purgedkey" in query["sql"]]
+    assert len(checks) == 1
+    assert len(queries) <= 3  # the latest change, the check, the news sitemap's two days
+
+
 def test_a_story_published_through_the_workflow_adds_its_sitemap_page_at_once(
     client, newsroom, monkeypatch, index_schema
 ):
