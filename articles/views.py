@@ -2,7 +2,6 @@ from itertools import groupby
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.defaultfilters import truncatechars
@@ -14,11 +13,11 @@ from django.views.generic import DetailView, ListView, TemplateView
 from . import search as search_engine
 from . import surrogates
 from .cards import Cards
-from .counts import CountedList
 from .forms import SearchForm
 from .models import Article, FormerSlug, Section, TaggedStory, tags_in_public_stories
 from .related import related_stories
 from .story_parts import StoryParts
+from .topic_lists import TopicStories
 
 FRONT_PAGE_SIZE = 5
 PER_SECTION = 4
@@ -172,17 +171,17 @@ class TopicStoryListView(ListView):
             keys.add(surrogates.own("image", picture))
         return surrogates.public_page(response, keys, stories=context["object_list"])
 
-    def story_links(self, topic):
-        """The topic's links to public stories (one per story: a tag, byline or
-        link, `links_to_public_stories`) for the paginator's count, or None to
-        count the stories themselves (a section: its own index serves it)."""
+    def topic_links(self, topic):
+        """(the topic's link rows, their column naming the story): a tag, byline or
+        link, one per story and topic, which small topics' pages are read from and
+        every topic's count (articles/topic_lists.py); None for a section, whose own
+        index serves both."""
         return None
 
     def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True):
-        # Counted once for each change of the list (articles/counts.py).
         key = self.list_key()
-        queryset = CountedList(queryset, name=key, keys={key}, counted=self.story_links(self.topic))
-        return super().get_paginator(queryset, per_page, orphans, allow_empty_first_page)
+        stories = TopicStories(queryset, self.topic_links(self.topic), name=key, keys={key})
+        return super().get_paginator(stories, per_page, orphans, allow_empty_first_page)
 
     def describe(self, topic) -> str:
         """The page in a sentence, for search engines and social cards."""
@@ -208,17 +207,6 @@ class TopicStoryListView(ListView):
         return context
 
 
-def links_to_public_stories(links, story="article_id"):
-    """Those of `links` (rows naming a story in `story`) whose story is public.
-
-    Counted from the topic's own links (their index), each story checked by
-    primary key: counting the stories joined to the links instead has SQLite
-    walk every public story of the archive to find the topic's.
-    """
-    public = Article.objects.published().filter(pk=OuterRef(story))
-    return links.filter(Exists(public))
-
-
 class SectionView(TopicStoryListView):
     template_name = "articles/section_detail.html"
     topic_kind = "section"
@@ -242,10 +230,8 @@ class TagView(TopicStoryListView):
     def stories(self, tag):
         return Article.objects.filter(tags=tag)
 
-    def story_links(self, tag):
-        return links_to_public_stories(
-            TaggedStory.objects.filter(tag=tag), story="content_object_id"
-        )
+    def topic_links(self, tag):
+        return TaggedStory.objects.filter(tag=tag), "content_object_id"
 
     def describe(self, tag):
         return f"Stories about {tag.name} from {settings.NEWSROOM_PUBLICATION_NAME}."

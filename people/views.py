@@ -4,7 +4,7 @@ from django.shortcuts import get_object_or_404
 
 from articles import structured_data
 from articles.models import Article, Byline
-from articles.views import TopicStoryListView, links_to_public_stories
+from articles.views import TopicStoryListView
 
 from .models import Country, Organisation, Person
 
@@ -62,8 +62,8 @@ class PersonView(TopicStoryListView):
     def stories(self, person):
         return Article.objects.about(person)
 
-    def story_links(self, person):
-        return links_to_public_stories(Article.people.through.objects.filter(person=person))
+    def topic_links(self, person):
+        return Article.people.through.objects.filter(person=person), "article_id"
 
     def social_image(self, person):
         return structured_data.portrait_url(person.photo)
@@ -105,8 +105,8 @@ class AuthorView(TopicStoryListView):
     def stories(self, person):
         return Article.objects.by(person)
 
-    def story_links(self, person):
-        return links_to_public_stories(Byline.objects.filter(person=person))
+    def topic_links(self, person):
+        return Byline.objects.filter(person=person), "article_id"
 
     def social_image(self, person):
         return structured_data.portrait_url(person.photo)
@@ -143,10 +143,8 @@ class OrganisationView(TopicStoryListView):
     def stories(self, organisation):
         return Article.objects.about(organisation)
 
-    def story_links(self, organisation):
-        return links_to_public_stories(
-            Article.organisations.through.objects.filter(organisation=organisation)
-        )
+    def topic_links(self, organisation):
+        return Article.organisations.through.objects.filter(organisation=organisation), "article_id"
 
     def social_image(self, organisation):
         return structured_data.logo_url(organisation.logo)
@@ -182,8 +180,8 @@ class CountryView(TopicStoryListView):
     def stories(self, country):
         return Article.objects.about(country)
 
-    def story_links(self, country):
-        return links_to_public_stories(Article.countries.through.objects.filter(country=country))
+    def topic_links(self, country):
+        return Article.countries.through.objects.filter(country=country), "article_id"
 
     def get_context_data(self, **kwargs):
         country = self.topic

@@ -7,8 +7,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from taggit.models import Tag
 
-from articles import workflow
+from articles import topic_lists, workflow
+from articles.models import TaggedStory
 from tests.articles.workflow_stories import story_in
 from tests.factories import make_article, make_editor, make_person, make_section
 
@@ -109,3 +111,42 @@ def test_a_story_moved_to_another_section_leaves_the_old_sections_count(
     moved.save()
     assert pages_of(client, "/section/news/") == 1
     assert pages_of(client, "/section/analysis/") == 1
+
+
+# --- Read by the plan the topic's size calls for (articles/topic_lists.py) -------------
+
+
+@pytest.fixture(params=["from the links", "walking the public stories"])
+def plan(request, monkeypatch):
+    # Every topic is small, or every topic is big.
+    monkeypatch.setattr(
+        topic_lists, "SMALL_TOPIC", 10**6 if request.param == "from the links" else 0
+    )
+    return request.param
+
+
+def headlines(client, url):
+    return [story.headline for story in client.get(url).context["articles"]]
+
+
+def test_either_plan_pages_through_the_public_stories_newest_first(client, plan, news):
+    hour = timedelta(hours=1)
+    for i in range(25):
+        make_article(f"Okapi {i}", tags=["okapi"], published_at=timezone.now() - (i + 1) * hour)
+    story_in("draft", headline="Draft okapi", tags=["okapi"])
+    story_in("scheduled", headline="Scheduled okapi", tags=["okapi"])
+    story_in("withdrawn-on-schedule", headline="Withdrawn okapi", tags=["okapi"])
+    assert headlines(client, "/tag/okapi/") == [f"Okapi {i}" for i in range(20)]
+    assert headlines(client, "/tag/okapi/?page=2") == [f"Okapi {i}" for i in range(20, 25)]
+
+
+@pytest.mark.skipif("connection.vendor != 'sqlite'", reason="SQLite's EXPLAIN QUERY PLAN wording")
+def test_a_small_topics_page_starts_from_its_links_not_from_every_public_story(news):
+    for i in range(40):
+        make_article(f"Story {i}", tags=["common"] + (["rare"] if i < 2 else []))
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")  # with statistics, SQLite walked the visibility index
+    rare = TaggedStory.objects.filter(tag=Tag.objects.get(slug="rare"))
+    plan = topic_lists.newest_from_links(rare, "content_object_id")[:20].explain()
+    assert "stories_of_a_tag (tag_id=?)" in plan.splitlines()[0], plan
+    assert "status=?" not in plan, plan
