@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -23,6 +24,10 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 URL = reverse("articles:search")
+on_postgresql = pytest.mark.skipif(
+    "connection.vendor != 'postgresql'",
+    reason="PostgreSQL's engine: run the suite with DATABASE_URL set",
+)
 
 
 def found(query, **filters):
@@ -441,3 +446,18 @@ def test_stories_left_out_by_a_filter_do_not_use_up_the_maximum(monkeypatch):
         search.search("capybara", Article.objects.published().filter(section__slug="news")).count()
         == 1
     )
+
+
+# --- PostgreSQL: what keeps a search within reach of SQLite's time ------------------
+
+
+@on_postgresql
+def test_on_postgresql_the_search_vectors_are_kept_in_the_row():
+    # Out of line (TOAST) each vector scored is fetched from a second table.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT attname, attstorage FROM pg_attribute "
+            "WHERE attrelid = 'articles_searchdocument'::regclass "
+            "AND attname IN ('vector', 'fields_vector')"
+        )
+        assert dict(cursor.fetchall()) == {"vector": "m", "fields_vector": "m"}
