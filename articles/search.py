@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import UTC
 
 from django.db import connection, transaction
-from django.db.models import FloatField, Prefetch, Q
+from django.db.models import F, Prefetch, Q
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.html import escape
@@ -198,13 +198,15 @@ def rebuild_index() -> int:
 # --- Querying ------------------------------------------------------------------
 
 
-def _recency_sql() -> tuple[str, list]:
-    """SQL for the recency factor of `articles_article`: 1 today, ½ after the half-life."""
+def _recency_sql(published_at="articles_article.published_at") -> tuple[str, list]:
+    """SQL for the recency factor of `published_at`: 1 today, ½ after the half-life."""
     now = timezone.now()
     if _is_postgresql():
-        age = "GREATEST(EXTRACT(EPOCH FROM (%s - articles_article.published_at)) / 86400.0, 0)"
+        # date_part() in double precision, like SQLite's julianday(): EXTRACT()
+        # gives numeric, whose divisions cost more than the rest of the score.
+        age = f"GREATEST(date_part('epoch', %s - {published_at}) / 86400.0, 0)"
         return f"(1.0 / (1.0 + {age} / {HALF_SCORE_AFTER_DAYS}))", [now]
-    age = "MAX(julianday(%s) - julianday(articles_article.published_at), 0)"
+    age = f"MAX(julianday(%s) - julianday({published_at}), 0)"
     stamp = now.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
     return f"(1.0 / (1.0 + {age} / {HALF_SCORE_AFTER_DAYS}))", [stamp]
 
@@ -294,8 +296,9 @@ class Results:
 
     def _find_candidates(self) -> list[int]:
         if _is_postgresql():
-            matching = self.stories.filter(search_document__vector=_pg_query(self.words))
-            return list(matching.order_by("-pk").values_list("pk", flat=True)[: MAX_RESULTS + 1])
+            # Scored by the query that finds them: a page is then a sort, here.
+            self._pg_scores = dict(self._pg_scored_candidates())
+            return sorted(self._pg_scores, reverse=True)
         sql, params = self._visible_sql()
         with connection.cursor() as cursor:
             # Newest first is the FTS index's own order, so it stops after enough
@@ -317,7 +320,8 @@ class Results:
         if not ranked:
             return []
         if _is_postgresql():
-            return list(self._pg_ranked(ranked).values_list("pk", flat=True)[start:stop])
+            scores = self._pg_scores
+            return sorted(ranked, key=lambda pk: (-scores[pk], -pk))[start:stop]
         sql, params = self._visible_sql()
         recency, recency_params = _recency_sql()
         oldest = ranked[-1]
@@ -353,21 +357,35 @@ class Results:
         visible = self.stories.order_by().filter(pk=row).values("pk")
         return visible.query.sql_with_params()
 
-    def _pg_ranked(self, ids):
-        recency, recency_params = _recency_sql()
+    def _pg_scored_candidates(self) -> list[tuple[int, float]]:
+        """(id, score) of the `MAX_RESULTS` + 1 newest matching stories, one query.
+
+        The newest matches are found first, by id and date alone; then each one's
+        document is read by key for its score. Joined any other way, PostgreSQL
+        may sort or hash every document with its vectors in it, which cost more
+        than the scoring: the CTE and `OFFSET 0` keep the two steps apart.
+        """
+        newest = (
+            self.stories.filter(search_document__vector=_pg_query(self.words))
+            .order_by("-pk")
+            .values(found_id=F("pk"), found_at=F("published_at"))[: MAX_RESULTS + 1]
+        )
+        newest_sql, newest_params = newest.query.sql_with_params()
+        recency, recency_params = _recency_sql("newest.found_at")
         points, points_params = _pg_field_points(self.words)
         score = (
             f"(({points}) + ts_rank(articles_searchdocument.vector, "
             f"plainto_tsquery('{PG_CONFIG}', %s))) * {recency}"
         )
-        params = [*points_params, " ".join(self.words), *recency_params]
-        # The candidates already match; their documents are joined by key for the
-        # score alone (matching again would test every document).
-        return (
-            Article.objects.filter(pk__in=ids, search_document__isnull=False)
-            .annotate(score=RawSQL(score, params, output_field=FloatField()))
-            .order_by("-score", "-pk")
-        )
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"WITH newest AS MATERIALIZED ({newest_sql}) "
+                "SELECT newest.found_id, scored.score FROM newest CROSS JOIN LATERAL "
+                f"(SELECT {score} AS score FROM articles_searchdocument "
+                "WHERE articles_searchdocument.article_id = newest.found_id OFFSET 0) AS scored",
+                [*newest_params, *points_params, " ".join(self.words), *recency_params],
+            )
+            return cursor.fetchall()
 
 
 def search(text: str | None, stories=None) -> Results:

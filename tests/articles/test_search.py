@@ -452,6 +452,19 @@ def test_stories_left_out_by_a_filter_do_not_use_up_the_maximum(monkeypatch):
 
 
 @on_postgresql
+def test_on_postgresql_counting_and_ranking_the_matches_is_one_query(
+    django_assert_num_queries,
+):
+    for number in range(25):
+        make_article(f"Okapi report {number}")
+    results = search.search("okapi")
+    with django_assert_num_queries(1):
+        assert results.count() == 25
+        assert len(results[0:20]) == 20
+        assert len(results[20:40]) == 5
+
+
+@on_postgresql
 def test_on_postgresql_the_search_vectors_are_kept_in_the_row():
     # Out of line (TOAST) each vector scored is fetched from a second table.
     with connection.cursor() as cursor:
