@@ -192,6 +192,16 @@ def test_the_page_highlights_matches_and_escapes_everything_else(client):
     assert "<script>alert(1)" not in html
 
 
+def test_a_body_without_every_word_shows_its_first_words_with_the_others_marked(client):
+    make_article(
+        "Rabat count",
+        body="<p>The okapi were counted at dawn by rangers, who said numbers had risen.</p>"
+        + "<p>Officials met again on Tuesday.</p>" * 60,
+    )
+    html = client.get(URL, {"q": "okapi Rabat"}).content.decode()
+    assert "The <mark>okapi</mark> were counted at dawn" in html
+
+
 def test_the_results_page_is_not_indexed_by_search_engines(client):
     assert '<meta name="robots" content="noindex">' in page(client, q="anything")
 
@@ -462,6 +472,21 @@ def test_on_postgresql_counting_and_ranking_the_matches_is_one_query(
         assert results.count() == 25
         assert len(results[0:20]) == 20
         assert len(results[20:40]) == 5
+
+
+@on_postgresql
+def test_on_postgresql_the_snippet_comes_from_the_opening_of_the_body(client):
+    opening = "Officials met again on Tuesday. " * (search.PG_SNIPPET_FROM_CHARS // 20)
+    make_article(
+        "Talks resume",
+        standfirst="A quiet week in the capital.",
+        body=f"<p>{opening}</p><p>The okapi were counted.</p>",
+    )
+    html = client.get(URL, {"q": "okapi"}).content.decode()
+    # Found by the whole body, shown by its opening: no match there, so the standfirst.
+    assert "Talks resume" in html
+    assert "A quiet week in the capital." in html
+    assert "<mark>okapi</mark>" not in html
 
 
 @on_postgresql
