@@ -8,7 +8,8 @@ The one interface the rest of the site uses:
   `Article.objects.published()` and any filters) that match `text`; it returns
   a `Results` sequence that a `Paginator` can page through;
 * `highlights(text, ids)` gives the highlighted headline and snippet of a page
-  of results, as safe HTML where only `<mark>` is markup.
+  of results, as safe HTML where only `<mark>` is markup (on PostgreSQL the
+  snippet comes from the body's opening `PG_SNIPPET_FROM_CHARS` characters).
 
 PostgreSQL: a stored, GIN-indexed tsvector (headline A, standfirst and names B,
 tags C, body D) matched with `plainto_tsquery('english', …)`. SQLite: an FTS5
@@ -25,8 +26,10 @@ from dataclasses import dataclass
 from datetime import UTC
 
 from django.db import connection, transaction
-from django.db.models import FloatField, Prefetch, Q
+from django.db.models import BooleanField, Case, F, Prefetch, Q, TextField, Value, When
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Left, Length, Reverse, StrIndex
+from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -50,6 +53,12 @@ BATCH_SIZE = 500
 # Stories ranked for one query, the newest matches: more are counted as "1,000+".
 # Ranking every match would grow with the archive; readers page no further.
 MAX_RESULTS = 1000
+
+# PostgreSQL's ts_headline() parses the whole text it is given, for every result
+# shown: the snippet is picked from the body's opening characters only.
+PG_SNIPPET_FROM_CHARS = 1500
+# Characters that hold a body's first 15 words (`min_words`), with room to spare.
+FIRST_WORDS_CHARS = 500
 
 # Private-use characters bracket matches in the engine's output, so the text can
 # be escaped in full before they become <mark> tags.
@@ -198,13 +207,15 @@ def rebuild_index() -> int:
 # --- Querying ------------------------------------------------------------------
 
 
-def _recency_sql() -> tuple[str, list]:
-    """SQL for the recency factor of `articles_article`: 1 today, ½ after the half-life."""
+def _recency_sql(published_at="articles_article.published_at") -> tuple[str, list]:
+    """SQL for the recency factor of `published_at`: 1 today, ½ after the half-life."""
     now = timezone.now()
     if _is_postgresql():
-        age = "GREATEST(EXTRACT(EPOCH FROM (%s - articles_article.published_at)) / 86400.0, 0)"
+        # date_part() in double precision, like SQLite's julianday(): EXTRACT()
+        # gives numeric, whose divisions cost more than the rest of the score.
+        age = f"GREATEST(date_part('epoch', %s - {published_at}) / 86400.0, 0)"
         return f"(1.0 / (1.0 + {age} / {HALF_SCORE_AFTER_DAYS}))", [now]
-    age = "MAX(julianday(%s) - julianday(articles_article.published_at), 0)"
+    age = f"MAX(julianday(%s) - julianday({published_at}), 0)"
     stamp = now.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
     return f"(1.0 / (1.0 + {age} / {HALF_SCORE_AFTER_DAYS}))", [stamp]
 
@@ -294,8 +305,9 @@ class Results:
 
     def _find_candidates(self) -> list[int]:
         if _is_postgresql():
-            matching = self.stories.filter(search_document__vector=_pg_query(self.words))
-            return list(matching.order_by("-pk").values_list("pk", flat=True)[: MAX_RESULTS + 1])
+            # Scored by the query that finds them: a page is then a sort, here.
+            self._pg_scores = dict(self._pg_scored_candidates())
+            return sorted(self._pg_scores, reverse=True)
         sql, params = self._visible_sql()
         with connection.cursor() as cursor:
             # Newest first is the FTS index's own order, so it stops after enough
@@ -317,7 +329,8 @@ class Results:
         if not ranked:
             return []
         if _is_postgresql():
-            return list(self._pg_ranked(ranked).values_list("pk", flat=True)[start:stop])
+            scores = self._pg_scores
+            return sorted(ranked, key=lambda pk: (-scores[pk], -pk))[start:stop]
         sql, params = self._visible_sql()
         recency, recency_params = _recency_sql()
         oldest = ranked[-1]
@@ -353,21 +366,35 @@ class Results:
         visible = self.stories.order_by().filter(pk=row).values("pk")
         return visible.query.sql_with_params()
 
-    def _pg_ranked(self, ids):
-        recency, recency_params = _recency_sql()
+    def _pg_scored_candidates(self) -> list[tuple[int, float]]:
+        """(id, score) of the `MAX_RESULTS` + 1 newest matching stories, one query.
+
+        The newest matches are found first, by id and date alone; then each one's
+        document is read by key for its score. Joined any other way, PostgreSQL
+        may sort or hash every document with its vectors in it, which cost more
+        than the scoring: the CTE and `OFFSET 0` keep the two steps apart.
+        """
+        newest = (
+            self.stories.filter(search_document__vector=_pg_query(self.words))
+            .order_by("-pk")
+            .values(found_id=F("pk"), found_at=F("published_at"))[: MAX_RESULTS + 1]
+        )
+        newest_sql, newest_params = newest.query.sql_with_params()
+        recency, recency_params = _recency_sql("newest.found_at")
         points, points_params = _pg_field_points(self.words)
         score = (
             f"(({points}) + ts_rank(articles_searchdocument.vector, "
             f"plainto_tsquery('{PG_CONFIG}', %s))) * {recency}"
         )
-        params = [*points_params, " ".join(self.words), *recency_params]
-        # The candidates already match; their documents are joined by key for the
-        # score alone (matching again would test every document).
-        return (
-            Article.objects.filter(pk__in=ids, search_document__isnull=False)
-            .annotate(score=RawSQL(score, params, output_field=FloatField()))
-            .order_by("-score", "-pk")
-        )
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"WITH newest AS MATERIALIZED ({newest_sql}) "
+                "SELECT newest.found_id, scored.score FROM newest CROSS JOIN LATERAL "
+                f"(SELECT {score} AS score FROM articles_searchdocument "
+                "WHERE articles_searchdocument.article_id = newest.found_id OFFSET 0) AS scored",
+                [*newest_params, *points_params, " ".join(self.words), *recency_params],
+            )
+            return cursor.fetchall()
 
 
 def search(text: str | None, stories=None) -> Results:
@@ -418,6 +445,34 @@ def highlights(text: str | None, ids) -> dict[int, Highlight]:
     return result
 
 
+def _opening(field: str, length: int):
+    """The first `length` characters of `field`, cut after its last whole word."""
+    head = Left(field, length + 1)  # one character more tells a cut word
+    return Case(
+        When(LessThanOrEqual(Length(head), length), then=head),
+        default=Left(head, length + 1 - StrIndex(Reverse(head), Value(" "))),
+        output_field=TextField(),
+    )
+
+
+def _snippet_source(words):
+    """The body text the snippet is picked from: its opening, or only its first
+    words when it lacks one of the query's words. ts_headline() then finds no
+    passage holding them all and shows the first words (`min_words`), so the
+    rest need not be parsed: the snippet is the same."""
+    every_word_in_body = RawSQL(
+        # The body is the weight-D part of `vector`.
+        "ts_filter(articles_searchdocument.vector, '{d}') @@ plainto_tsquery(%s::regconfig, %s)",
+        [PG_CONFIG, " ".join(words)],
+        output_field=BooleanField(),
+    )
+    return Case(
+        When(every_word_in_body, then=_opening("body", PG_SNIPPET_FROM_CHARS)),
+        default=_opening("body", FIRST_WORDS_CHARS),
+        output_field=TextField(),
+    )
+
+
 def _pg_highlights(words, ids):
     from django.contrib.postgres.search import SearchHeadline
 
@@ -429,7 +484,12 @@ def _pg_highlights(words, ids):
             marked_headline=SearchHeadline("headline", query, highlight_all=True, **marks),
             marked_standfirst=SearchHeadline("standfirst", query, highlight_all=True, **marks),
             marked_body=SearchHeadline(
-                "body", query, max_words=35, min_words=15, fragment_delimiter=" … ", **marks
+                _snippet_source(words),
+                query,
+                max_words=35,
+                min_words=15,
+                fragment_delimiter=" … ",
+                **marks,
             ),
         )
         .values_list("pk", "marked_headline", "marked_standfirst", "marked_body")
