@@ -68,7 +68,9 @@ def open_story(context, live_server, story):
 
 
 def wait_for_autosave(page, state):
-    page.wait_for_selector(f'#autosave-status[data-state="{state}"]')
+    # A quiet spell after the last keystroke, then a request: on a busy shared
+    # machine (the suite's other workers) that took longer than the pages' 15 s.
+    page.wait_for_selector(f'#autosave-status[data-state="{state}"]', timeout=45_000)
     return page.locator("#autosave-status").inner_text()
 
 
