@@ -10,6 +10,7 @@ import logging
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.sessions.models import Session
+from playwright.sync_api import expect
 
 from articles.autosave.models import WorkingCopy
 from articles.demo import entities, stories
@@ -78,7 +79,9 @@ def type_at_end_of_body(page, text):
     body = page.locator(".ProseMirror[contenteditable=true]")
     body.click()
     body.press("Control+End")
-    page.keyboard.type(text)
+    # Typed into the body itself (focused first), not wherever the focus went.
+    body.press_sequentially(text)
+    expect(body).to_contain_text(text.strip())
 
 
 def type_at_end_of(page, selector, text):
