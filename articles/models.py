@@ -178,10 +178,11 @@ def story_page_prefetches():
 def card_prefetches():
     """What a story card shows of the story's links: its bylines and its lead
     picture's renditions (`for_listing()`, or `prefetch_related_objects()`)."""
-    return (
-        "lead_image__renditions",
-        Prefetch("bylines", queryset=Byline.objects.select_related("person")),
-    )
+    return ("lead_image__renditions", _bylines_with_their_people())
+
+
+def _bylines_with_their_people():
+    return Prefetch("bylines", queryset=Byline.objects.select_related("person"))
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -290,9 +291,7 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(section=section)
 
     def with_bylines(self):
-        return self.prefetch_related(
-            Prefetch("bylines", queryset=Byline.objects.select_related("person"))
-        )
+        return self.prefetch_related(_bylines_with_their_people())
 
     def front_page(self, size, at=None) -> list:
         """The home page's top `size` public stories: editor-placed ones in their
