@@ -713,16 +713,18 @@ def child(args):
 
 
 @contextmanager
-def throwaway_database(stories, folder, base=None):
-    """The URL of an empty database for `stories`, dropped afterwards: on the
-    PostgreSQL server of `base` (default: DATABASE_URL) if it names one, else SQLite."""
+def throwaway_database(stories, folder, base=None, keep=False):
+    """The URL of an empty database for `stories`, dropped afterwards unless `keep`
+    (to profile a page on it): on the PostgreSQL server of `base` (default:
+    DATABASE_URL) if it names one, else SQLite."""
     base = os.environ.get("DATABASE_URL", "") if base is None else base
     if not base.startswith("postgres"):
         path = Path(folder) / f"bench-{stories}.sqlite3"
         try:
             yield f"sqlite:///{path}"
         finally:
-            path.unlink(missing_ok=True)
+            if not keep:
+                path.unlink(missing_ok=True)
         return
     name = f"newsroom_bench_{stories}"
     postgres_command(base, f'DROP DATABASE IF EXISTS "{name}"')
@@ -730,7 +732,8 @@ def throwaway_database(stories, folder, base=None):
     try:
         yield urlunsplit(urlsplit(base)._replace(path=f"/{name}"))
     finally:
-        postgres_command(base, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        if not keep:
+            postgres_command(base, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def postgres_command(url, sql):
@@ -1763,7 +1766,11 @@ def arguments(argv=None):
         help="the same content on SQLite and DATABASE_URL's PostgreSQL, alternating "
         "--rounds rounds in process: PostgreSQL/SQLite per page",
     )
-    parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    parser.add_argument(
+        "--keep",
+        action="store_true",
+        help="keep the temporary folder and the database (on PostgreSQL newsroom_bench_N), to profile on",
+    )
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--only", choices=["build", "measure"], help=argparse.SUPPRESS)
     parser.add_argument("--publisher", action="store_true", help=argparse.SUPPRESS)
@@ -1797,7 +1804,7 @@ def main(args):
                 print_run(run)
             print_comparison(*runs)
             return
-        with throwaway_database(args.stories, folder) as database_url:
+        with throwaway_database(args.stories, folder, keep=args.keep) as database_url:
             progress(f"{args.stories:,} stories:")
             run = run_child(args.stories, database_url, folder, args)
             if args.load:

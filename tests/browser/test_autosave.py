@@ -6,6 +6,7 @@ session, a second tab) and ends by comparing what was typed with what is saved.
 """
 
 import logging
+import re
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -88,7 +89,8 @@ def type_at_end_of(page, selector, text):
     field = page.locator(selector)
     field.click()
     field.press("End")
-    page.keyboard.type(text)
+    field.press_sequentially(text)
+    expect(field).to_have_value(re.compile(re.escape(text.strip())))
 
 
 def counts():
@@ -115,7 +117,7 @@ def test_typing_offline_is_kept_on_the_device_and_reaches_the_server_when_back(
         assert BEFORE_THE_CUT.strip() in working_copy_body("journalist", draft)
 
         context.set_offline(True)
-        writer.keyboard.type(WHILE_CUT_OFF)
+        type_at_end_of_body(writer, WHILE_CUT_OFF)
         assert "Offline — saved on this device" in wait_for_autosave(writer, "offline")
         kept = writer.evaluate(
             "Object.keys(localStorage).filter(k => k.startsWith('newsroom-autosave:'))"
@@ -195,7 +197,7 @@ def test_a_session_that_expires_mid_edit_keeps_the_text_and_saves_after_signing_
         wait_for_autosave(writer, "saved")
 
         Session.objects.all().delete()  # the session ends on the server, as on expiry
-        writer.keyboard.type(WHILE_CUT_OFF)
+        type_at_end_of_body(writer, WHILE_CUT_OFF)
         message = wait_for_autosave(writer, "signed-out")
         assert "Signed out — sign in again in a new tab, your text is kept" in message
 
@@ -260,8 +262,8 @@ def test_a_new_story_typed_in_a_tab_closed_before_saving_is_offered_back(
     with screenshots_on_failure(screenshot, "autosave-new-story", writer=writer):
         writer.wait_for_selector(".ProseMirror[contenteditable=true]")
         writer.fill("#id_headline", "")
-        writer.locator("#id_headline").click()
-        writer.keyboard.type(headline)
+        writer.locator("#id_headline").press_sequentially(headline)
+        expect(writer.locator("#id_headline")).to_have_value(headline)
         writer.click("[aria-labelledby=select2-id_section-container]")
         writer.fill(".select2-search__field", "Analy")
         writer.click(".select2-results__option >> text=Analysis")
@@ -285,3 +287,29 @@ def test_a_new_story_typed_in_a_tab_closed_before_saving_is_offered_back(
     story = Article.objects.get(headline=headline)
     assert WHILE_CUT_OFF.strip() in plain_text(story.body)
     assert not WorkingCopy.objects.exists()
+
+
+def test_a_standfirst_typed_before_the_autosave_script_arrives_is_still_saved(
+    newsroom, live_server, screenshot, caplog
+):
+    caplog.set_level(logging.ERROR, logger="django.request")
+    draft = Article.objects.get(slug=stories.DRAFT_STORY["slug"])
+    context = newsroom("journalist")
+    writer = context.new_page()
+    writer.set_default_timeout(15_000)
+    held = []  # the autosave script, kept back as on a slow connection
+    writer.route("**/autosave*.js", lambda route: held.append(route))
+    writer.goto(f"{live_server.url}/admin/articles/article/{draft.pk}/change/", wait_until="commit")
+
+    with screenshots_on_failure(screenshot, "autosave-typed-early", writer=writer):
+        type_at_end_of(writer, "#id_standfirst", BEFORE_THE_CUT)
+        for _ in range(100):
+            if held:
+                break
+            writer.wait_for_timeout(100)  # lets the route handler run
+        assert held, "the page never asked for the autosave script"
+        held[0].continue_()
+        assert "Working copy saved" in wait_for_autosave(writer, "saved")
+
+    copy = WorkingCopy.objects.get(user__username="journalist", story=draft)
+    assert BEFORE_THE_CUT.strip() in copy.fields["standfirst"][0]

@@ -9,6 +9,7 @@ served from the cache, must carry the same headers and no nonce.
 """
 
 import pytest
+from playwright.sync_api import expect
 
 from articles.demo import entities
 from articles.images.models import Image
@@ -140,8 +141,9 @@ def test_the_editors_admin_pages_run_under_the_policy(live_server, open_context,
     visit(page, f"{admin}/articles/article/{story.pk}/change/")
     body = page.locator(".tiptap.ProseMirror")
     body.click()
-    page.keyboard.press("End")
-    page.keyboard.type(" Typed under the policy.")
+    body.press("Control+End")
+    body.press_sequentially(" Typed under the policy.")
+    expect(body).to_contain_text("Typed under the policy.")
     page.locator(
         ".prose-menubar__button[title='figure'], .prose-menubar__button:has-text('image')"
     ).first.click()
@@ -156,7 +158,7 @@ def test_the_editors_admin_pages_run_under_the_policy(live_server, open_context,
     page.locator(".tiptap img[data-file]").first.wait_for()
     # An autocomplete (select2) list of people, as when adding one to the story.
     page.locator(".field-people .select2-selection").click()
-    page.keyboard.type("Es")
+    page.locator(".field-people .select2-search__field").press_sequentially("Es")
     page.locator(".select2-results__option").first.wait_for()
     page.keyboard.press("Escape")
     page.click("input[name=_continue]")
@@ -189,7 +191,7 @@ def test_the_journalists_new_story_runs_under_the_policy(live_server, open_conte
     assert "'nonce-" in response.headers["content-security-policy"]
     body = page.locator(".tiptap.ProseMirror")
     body.click()
-    page.keyboard.type("A first paragraph, typed under the policy.")
+    body.press_sequentially("A first paragraph, typed under the policy.")
     assert "typed under the policy" in body.inner_text()
     visit(page, f"{live_server.url}/admin/")
     assert watch.violations == []

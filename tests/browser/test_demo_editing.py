@@ -7,10 +7,12 @@ buttons and forms a person would use, and checks what they would see.
 """
 
 import logging
+import re
 from contextlib import contextmanager
 
 import pytest
 from django.contrib.auth import get_user_model
+from playwright.sync_api import expect
 
 from articles import workflow
 from articles.demo import entities, stories
@@ -107,7 +109,8 @@ def wait_for_state(page, state):
 def type_at_end_of(page, field, text):
     field.click()
     field.press("Control+End")
-    page.keyboard.type(text)
+    field.press_sequentially(text)
+    expect(field).to_have_value(re.compile(re.escape(text.strip())))
 
 
 def public_address(slug):
@@ -226,8 +229,9 @@ def test_the_journalist_revises_their_demo_draft_and_submits_it(
         body = writer.locator(".ProseMirror[contenteditable=true]")
         body.click()
         body.press("Control+End")
-        writer.keyboard.press("Enter")  # a new item at the end of the list of questions
-        writer.keyboard.type(DRAFT_ADDITION)
+        body.press("Enter")  # a new item at the end of the list of questions
+        body.press_sequentially(DRAFT_ADDITION)
+        expect(body).to_contain_text(DRAFT_ADDITION)
         press(writer, writer.locator("input[name=_continue]").last, caplog)
         assert "was changed successfully" in success_message(writer)
         assert DRAFT_ADDITION in body.inner_text()

@@ -1,6 +1,7 @@
 """A story's whole journey, driven through Chromium like the newsroom would."""
 
 import pytest
+from playwright.sync_api import expect
 
 from articles.models import Article
 from tests.factories import make_author, make_editor, make_journalist, make_section
@@ -29,8 +30,9 @@ def log_in(browser, live_server, user):
 def type_into_body(page, text):
     editor = page.locator(".ProseMirror[contenteditable=true]")
     editor.click()
-    page.keyboard.press("End")
-    page.keyboard.type(text)
+    editor.press("Control+End")
+    editor.press_sequentially(text)
+    expect(editor).to_contain_text(text.strip())
 
 
 def save_and_continue(page):

@@ -518,6 +518,34 @@
     }
   }
 
+  // Typing can start before the editors are ready and the copies are looked at;
+  // it is noted at once and kept when start() is done, so no early keystroke is
+  // missed (a quick typist, or a slow machine, would otherwise lose the first save).
+  let typedEarly = false;
+  function early() {
+    typedEarly = true;
+  }
+  const jQuery = window.django && window.django.jQuery;
+  form.addEventListener("input", early);
+  form.addEventListener("change", early);
+  if (jQuery) {
+    jQuery(form).on("select2:select.early select2:unselect.early", early);
+  }
+
+  const TYPED = new Set(["text", "search", "url", "email", "number", "date", "time", "datetime-local"]);
+  // Text typed before this script ran at all (a slow connection): the field no
+  // longer holds what the server rendered. Selects and checkboxes are left out:
+  // a select with no option marked reads as changed though nobody touched it.
+  function typedBeforeThisScript() {
+    return Array.from(form.elements).some(
+      (element) =>
+        !skipped(element.name) &&
+        (element.tagName === "TEXTAREA" ||
+          (element.tagName === "INPUT" && TYPED.has(element.type))) &&
+        element.value !== element.defaultValue,
+    );
+  }
+
   async function start() {
     await editorsReady();
     if (config.story === null) {
@@ -542,11 +570,16 @@
         offerCopy(copy, current);
       }
     }
+    form.removeEventListener("input", early);
+    form.removeEventListener("change", early);
     form.addEventListener("input", changed);
     form.addEventListener("change", changed);
-    if (window.django && window.django.jQuery) {
+    if (jQuery) {
       // Autocomplete pickers (select2) announce a choice through jQuery only.
-      window.django.jQuery(form).on("select2:select select2:unselect", changed);
+      jQuery(form).off(".early").on("select2:select select2:unselect", changed);
+    }
+    if (typedEarly || typedBeforeThisScript()) {
+      changed();
     }
     window.addEventListener("online", send);
     document.addEventListener("visibilitychange", function () {
