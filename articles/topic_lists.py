@@ -13,18 +13,36 @@ for some topics:
   to nothing for a small topic, thousands of rows for a big one.
 
 Planners cannot tell which from the SQL (SQLite walks, whatever the topic), but
-the topic's count can, and is already at hand (`counts.py`): up to
-`SMALL_TOPIC` stories, the links; above it, the walk, which then reads at most
-about a fiftieth of the archive. Either way a page is one query.
+the counts can: the topic's is already at hand (`counts.py`), the archive's is
+remembered the same way. The links read `count` stories, the walk about
+`last × archive / count` for a page ending at story `last`; whichever is fewer
+is taken (`reads_from_links`; up to `FEW` stories, the links, without asking),
+so neither reads more than about `sqrt(last × archive)`: 630 rows for a first
+page at 20,000 stories. A fixed bound would not do: an author on one story in
+twenty has 100 at 2,000 stories and 1,000 at 20,000, where the walk finds a
+page in 400. Either way a page is one query.
 """
 
 from django.db.models import Exists, OuterRef, Subquery
 
-from .counts import CountedList
+from . import surrogates
+from .counts import CountedList, remembered
 from .models import Article
 
-# Above it, walking the public stories' index finds a page sooner than the links.
-SMALL_TOPIC = 1000
+
+# Up to this many stories the links are read whatever the archive's size: as
+# cheap as any walk, and the archive's count is not asked for.
+FEW = 200
+
+
+def reads_from_links(count: int, last: int) -> bool:
+    """Whether a page ending at story `last` of a topic of `count` public stories is
+    found sooner from the topic's links than by walking the public stories."""
+    if count <= max(FEW, last):
+        return True
+    # Every change to which stories are public purges the feeds.
+    archive = remembered("public-stories", {surrogates.FEEDS}, Article.objects.published().count)
+    return count * count <= last * archive
 
 
 def links_to_public_stories(links, story="article_id"):
@@ -71,7 +89,8 @@ class TopicStories:
         return self.count()
 
     def __getitem__(self, page):
-        if self.links is None or self.count() > SMALL_TOPIC:
+        last = page.stop if isinstance(page, slice) and page.stop else self.count()
+        if self.links is None or not reads_from_links(self.count(), last):
             return self.stories[page]
         # The page's ids from the links, already held to the visibility rule; the
         # stories then by primary key, with none of the public lists' conditions

@@ -118,10 +118,9 @@ def test_a_story_moved_to_another_section_leaves_the_old_sections_count(
 
 @pytest.fixture(params=["from the links", "walking the public stories"])
 def plan(request, monkeypatch):
-    # Every topic is small, or every topic is big.
-    monkeypatch.setattr(
-        topic_lists, "SMALL_TOPIC", 10**6 if request.param == "from the links" else 0
-    )
+    # Every topic is read from its links, or none is.
+    from_links = request.param == "from the links"
+    monkeypatch.setattr(topic_lists, "reads_from_links", lambda count, last: from_links)
     return request.param
 
 
@@ -150,3 +149,26 @@ def test_a_small_topics_page_starts_from_its_links_not_from_every_public_story(n
     plan = topic_lists.newest_from_links(rare, "content_object_id")[:20].explain()
     assert "stories_of_a_tag (tag_id=?)" in plan.splitlines()[0], plan
     assert "status=?" not in plan, plan
+
+
+@pytest.mark.parametrize(
+    "count, archive, from_links",
+    [
+        (100, 2_000, True),  # an author on one story in twenty, at 2,000 stories
+        (1_000, 20_000, False),  # the same author at 20,000: the walk reads 400
+        (487, 20_000, True),  # a tag on one story in forty: the walk would read 820
+        (2_000, 20_000, False),  # a country in one story in ten
+    ],
+)
+def test_a_page_is_read_by_whichever_plan_reads_fewer_rows(monkeypatch, count, archive, from_links):
+    monkeypatch.setattr(topic_lists, "remembered", lambda name, keys, compute: archive)
+    assert topic_lists.reads_from_links(count, last=20) is from_links
+
+
+def test_a_few_stories_are_read_from_the_links_without_counting_the_archive(monkeypatch):
+    def counted(*args):
+        raise AssertionError("the archive was counted")
+
+    monkeypatch.setattr(topic_lists, "remembered", counted)
+    assert topic_lists.reads_from_links(topic_lists.FEW, last=20)
+    assert topic_lists.reads_from_links(500, last=520)  # the last page of a topic
