@@ -14,7 +14,7 @@ for some topics:
 
 Planners cannot tell which from the SQL (SQLite walks, whatever the topic), but
 the counts can: the topic's is already at hand (`counts.py`), the archive's is
-remembered the same way. The links read `count` stories, the walk about
+kept for ten minutes. The links read `count` stories, the walk about
 `last × archive / count` for a page ending at story `last`; whichever is fewer
 is taken (`reads_from_links`; up to `FEW` stories, the links, without asking),
 so neither reads more than about `sqrt(last × archive)`: 630 rows for a first
@@ -23,16 +23,17 @@ twenty has 100 at 2,000 stories and 1,000 at 20,000, where the walk finds a
 page in 400. Either way a page is one query.
 """
 
+from django.core.cache import cache
 from django.db.models import Exists, OuterRef, Subquery
 
-from . import surrogates
-from .counts import CountedList, remembered
+from .counts import CountedList
 from .models import Article
-
 
 # Up to this many stories the links are read whatever the archive's size: as
 # cheap as any walk, and the archive's count is not asked for.
 FEW = 200
+ARCHIVE_KEY = "topic-lists:archive-size"
+ARCHIVE_SECONDS = 10 * 60
 
 
 def reads_from_links(count: int, last: int) -> bool:
@@ -40,9 +41,13 @@ def reads_from_links(count: int, last: int) -> bool:
     found sooner from the topic's links than by walking the public stories."""
     if count <= max(FEW, last):
         return True
-    # Every change to which stories are public purges the feeds.
-    archive = remembered("public-stories", {surrogates.FEEDS}, Article.objects.published().count)
-    return count * count <= last * archive
+    return count * count <= last * archive_size()
+
+
+def archive_size() -> int:
+    """About how many stories are public. It only chooses a plan, never what a page
+    shows, so it is kept for a while without checking purges (a query each time)."""
+    return cache.get_or_set(ARCHIVE_KEY, Article.objects.published().count, ARCHIVE_SECONDS)
 
 
 def links_to_public_stories(links, story="article_id"):

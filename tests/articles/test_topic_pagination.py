@@ -161,7 +161,7 @@ def test_a_small_topics_page_starts_from_its_links_not_from_every_public_story(n
     ],
 )
 def test_a_page_is_read_by_whichever_plan_reads_fewer_rows(monkeypatch, count, archive, from_links):
-    monkeypatch.setattr(topic_lists, "remembered", lambda name, keys, compute: archive)
+    monkeypatch.setattr(topic_lists, "archive_size", lambda: archive)
     assert topic_lists.reads_from_links(count, last=20) is from_links
 
 
@@ -169,6 +169,6 @@ def test_a_few_stories_are_read_from_the_links_without_counting_the_archive(monk
     def counted(*args):
         raise AssertionError("the archive was counted")
 
-    monkeypatch.setattr(topic_lists, "remembered", counted)
+    monkeypatch.setattr(topic_lists, "archive_size", counted)
     assert topic_lists.reads_from_links(topic_lists.FEW, last=20)
     assert topic_lists.reads_from_links(500, last=520)  # the last page of a topic
