@@ -15,6 +15,7 @@ from articles.demo import entities
 from articles.images.models import Image
 from articles.models import Article
 from people.models import Organisation, Person
+from tests.browser.picker import choose
 from tests.demo_pages import PUBLIC_PAGES
 
 pytestmark = [
@@ -152,8 +153,7 @@ def test_the_editors_admin_pages_run_under_the_policy(live_server, open_context,
         dialog.get_by_text("Browse...").click()
     picker = opened.value
     picker.wait_for_load_state("networkidle")
-    # Choosing closes the popup, so the click waits for nothing after it.
-    picker.locator(".image-picker__choice").first.click(no_wait_after=True)
+    choose(picker, picker.locator(".image-picker__choice").first)
     dialog.locator("button[type=submit], button:has-text('Insert')").first.click()
     page.locator(".tiptap img[data-file]").first.wait_for()
     # An autocomplete (select2) list of people, as when adding one to the story.

@@ -1,6 +1,7 @@
 import pytest
 
 from articles.images.models import Image
+from tests.browser.picker import choose
 from tests.factories import make_article, make_image
 
 pytestmark = [
@@ -57,7 +58,7 @@ def test_the_figure_dialog_browses_the_library_and_inserts_a_library_figure(
     with page.expect_popup() as opened:
         dialog.get_by_text("Browse...").click()
     picker = opened.value
-    picker.locator(f".image-picker__choice[data-id='{image.pk}']").click()
+    choose(picker, picker.locator(f".image-picker__choice[data-id='{image.pk}']"))
     assert dialog.locator("input[name=altText]").input_value() == "MPs in the chamber"
     screenshot(page, "body-figure-dialog")
     dialog.locator("button[type=submit], button:has-text('Insert')").first.click()
