@@ -14,6 +14,6 @@ def choose(picker, choice):
     with picker.expect_event("close"):
         try:
             choice.click(no_wait_after=True)
-        except PlaywrightError as error:
+        except PlaywrightError:
             if not picker.is_closed():
-                raise error
+                raise
