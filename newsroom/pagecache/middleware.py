@@ -72,7 +72,7 @@ def _skewed(started: datetime) -> datetime:
 
 def unpurged_since(keys, started: datetime) -> bool:
     """No key of `keys` purged since `started`."""
-    return not PurgedKey.objects.filter(key__in=keys, purged_at__gte=_skewed(started)).exists()
+    return not PurgedKey.objects.purged_since(keys, _skewed(started))
 
 
 def stale_among(entries: dict) -> set:
@@ -82,9 +82,7 @@ def stale_among(entries: dict) -> set:
         return set()
     keys = set().union(*(entry.keys for entry in entries.values()))
     since = _skewed(min(entry.started for entry in entries.values()))
-    purged = dict(
-        PurgedKey.objects.filter(key__in=keys, purged_at__gte=since).values_list("key", "purged_at")
-    )
+    purged = PurgedKey.objects.purged_since(keys, since)
 
     def is_stale(entry):
         began = _skewed(entry.started)
