@@ -49,15 +49,20 @@ def _cache_key(story) -> str:
 class Cards:
     """The cards of one page's `stories`, read after `began`; `prefetches` are what
     their cards show of their links (none for compact cards, which print no byline
-    or picture)."""
+    or picture). What else the page keeps (`along`: its `StoryParts`) is checked
+    against purges in the cards' query (each gives its `pending()` entries, then is
+    told which are stale: `settle()`)."""
 
-    def __init__(self, stories, *, began: datetime, prefetches=None):
+    def __init__(self, stories, *, began: datetime, prefetches=None, along=()):
         self.stories = {story.pk: story for story in stories}
         self.prefetches = card_prefetches() if prefetches is None else prefetches
         names = {pk: _cache_key(story) for pk, story in self.stories.items()}
         kept = cache.get_many(names.values())
         found = {pk: kept[name] for pk, name in names.items() if name in kept}
-        stale = stale_among(found)
+        others = {name: entry for piece in along for name, entry in piece.pending().items()}
+        stale = stale_among({**found, **others})
+        for piece in along:
+            piece.settle(stale)
         self.entries = {pk: entry for pk, entry in found.items() if pk not in stale}
         self.names = names
         self.changed = set()

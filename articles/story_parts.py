@@ -63,14 +63,37 @@ def keys_of(story) -> frozenset[str]:
 
 
 class StoryParts:
-    """One view's parts of `story` (read, without its links, after `began`)."""
+    """One view's parts of `story` (read, without its links, after `began`).
+
+    Parts found in the cache are checked against purges once: with the page's
+    related cards, in their query (`Cards(..., along=[parts])` calls `pending()`
+    then `settle()`), or on their own the first time they are used."""
 
     def __init__(self, story, *, began: datetime):
         self.story = story
+        self.began = began
         self.cache_key = _cache_key(story)
         entry = cache.get(self.cache_key)
-        self.changed = entry is None or not unpurged_since(entry.keys, entry.started)
+        self.changed = entry is None
+        self.settled = self.changed
         self.entry = self._read(began) if self.changed else entry
+
+    def pending(self) -> dict:
+        """{name: entry} of what is still to be checked against purges."""
+        return {} if self.settled else {self.cache_key: self.entry}
+
+    def settle(self, stale) -> None:
+        """Checked: read afresh if the entry's name is among the `stale`."""
+        if not self.settled and self.cache_key in stale:
+            self.entry = self._read(self.began)
+            self.changed = True
+        self.settled = True
+
+    def _checked(self) -> Entry:
+        if not self.settled:
+            fresh = unpurged_since(self.entry.keys, self.entry.started)
+            self.settle(set() if fresh else {self.cache_key})
+        return self.entry
 
     def _read(self, began):
         """The story's links, prefetched as `for_story_page()` does, and their keys."""
@@ -82,10 +105,12 @@ class StoryParts:
 
     @property
     def keys(self) -> frozenset[str]:
-        return self.entry.keys
+        return self._checked().keys
 
     @property
     def links(self) -> list:
+        """The story's links, as kept: read them before the check (to rank related
+        stories whose cards are checked with the parts), and again after it."""
         return self.entry.links
 
     def people_in_story(self):
@@ -100,7 +125,7 @@ class StoryParts:
 
     def part(self, name: str, render) -> str:
         """The part `name`, from the cache or from `render()`."""
-        html = self.entry.parts.get(name)
+        html = self._checked().parts.get(name)
         if html is None:
             if not getattr(self, "loaded", False):
                 # Kept without this part (another template's): read the links now.

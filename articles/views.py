@@ -84,9 +84,15 @@ class ArticleDetailView(DetailView):
         if request.path != self.object.get_absolute_url():
             return redirect(self.object, permanent=True)
         self.parts = StoryParts(self.object, began=began)
-        related = related_stories(self.object, links=self.parts.links)
+        links = self.parts.links
+        related = related_stories(self.object, links=links)
         # Compact cards: no byline, no picture, nothing of their links to read.
-        cards = Cards(related, began=began, prefetches=())
+        # The kept parts are checked in the cards' query.
+        cards = Cards(related, began=began, prefetches=(), along=[self.parts])
+        if self.parts.links != links:
+            # The kept parts were stale, and their links with them: rank again.
+            related = related_stories(self.object, links=self.parts.links)
+            cards = Cards(related, began=began, prefetches=())
         context = self.get_context_data(object=self.object, related_articles=related, cards=cards)
         response = self.render_to_response(context)
         response.add_post_render_callback(self.parts.save)

@@ -110,3 +110,28 @@ def test_a_withdrawn_related_story_leaves_the_page_at_once(client):
     assert "Talks resume" in page(client, story)
     workflow.withdraw(related, by=make_editor(), reason="Legal reasons.")
     assert "Talks resume" not in page(client, story)
+
+
+def purge_checks(queries):
+    return [query for query in queries if '"pagecache_purgedkey"' in query["sql"]]
+
+
+def test_a_second_view_checks_its_parts_and_related_cards_in_one_query(client):
+    story = make_article(
+        "Roadmap signed", people=[make_person("Nasser Bourita")], tags=["diplomacy"]
+    )
+    make_article("Talks resume", tags=["diplomacy"])
+    page(client, story)
+    with CaptureQueriesContext(connection) as second:
+        assert "Talks resume" in page(client, story)
+    assert len(purge_checks(second)) == 1
+    # The story, its related stories' rows, that one check.
+    assert len(second) == 3
+
+
+def test_a_story_given_a_topic_without_a_save_ranks_its_related_stories_again(client):
+    story = make_article("Roadmap signed", tags=["diplomacy"])
+    make_article("Drone strike near the border", tags=["drones"])
+    assert "Drone strike near the border" not in page(client, story)
+    story.tags.add("drones")  # as a merge of tags does: the links change, the story is not saved
+    assert "Drone strike near the border" in page(client, story)
