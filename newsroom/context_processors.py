@@ -9,5 +9,5 @@ def publication(request):
         "publication_name": settings.NEWSROOM_PUBLICATION_NAME,
         "google_news_url": settings.NEWSROOM_GOOGLE_NEWS_URL,
         "site_url": settings.NEWSROOM_SITE_URL,
-        "furniture": SiteFurniture(),
+        "furniture": SiteFurniture(request.path),
     }

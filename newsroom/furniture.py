@@ -5,8 +5,14 @@ then kept in the cache, so site furniture costs a page no query at all, and at
 most one whatever the number of sections or partners (tests/articles/
 test_query_counts.py holds every page type to a budget). Saving or deleting a
 section, an organisation, a story or a picture forgets it (`connect()`).
+
+The masthead and the footer made of it are the same on every page but for the
+section a section page marks as current, so base.html keeps them rendered with
+`{% cache %}`, varying on the furniture's `version` (which changes with what it
+is made of) and on `current_section`: a page renders neither afresh.
 """
 
+import hashlib
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -33,7 +39,7 @@ from people.models import Organisation
 # fallback format (JPEG or PNG: sorted before WebP), else the cleaned original.
 FOOTER_LOGO_SPECS = ("w320.jpg", "w320.png")
 
-CACHE_KEY = "newsroom:furniture:1"
+CACHE_KEY = "newsroom:furniture:2"
 # Whether a partner links to its page also changes with the clock (a scheduled
 # story about it going live, with nothing saved): the cache forgets it by then.
 CACHE_TIMEOUT = 5 * 60
@@ -72,15 +78,35 @@ def _text(value):
 
 
 class SiteFurniture:
-    """Lazily loaded; put in every template's context as `furniture`."""
+    """Lazily loaded; put in every template's context as `furniture`, for the page
+    at `path`."""
+
+    def __init__(self, path: str = ""):
+        self.path = path
 
     @cached_property
-    def _rows(self):
-        rows = cache.get(CACHE_KEY)
-        if rows is None:
+    def _kept(self) -> tuple[str, list]:
+        kept = cache.get(CACHE_KEY)
+        if kept is None:
             rows = self._load()
-            cache.set(CACHE_KEY, rows, CACHE_TIMEOUT)
-        return rows
+            version = hashlib.blake2b(repr(rows).encode(), digest_size=8).hexdigest()
+            kept = (version, rows)
+            cache.set(CACHE_KEY, kept, CACHE_TIMEOUT)
+        return kept
+
+    @property
+    def _rows(self):
+        return self._kept[1]
+
+    @property
+    def version(self) -> str:
+        """Changes whenever the sections or partners shown do."""
+        return self._kept[0]
+
+    @cached_property
+    def current_section(self) -> str:
+        """The URL of the section whose page this is, or ""."""
+        return next((s.url for s in self.sections if s.url == self.path), "")
 
     def _load(self):
         sections = Section.objects.annotate(

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles import related
-from articles.models import Article, FormerSlug, Status
+from articles.models import Article, FormerSlug, Section, Status
 from people.models import Organisation
 from tests.factories import (
     country,
@@ -496,6 +496,30 @@ def test_the_site_furniture_costs_a_page_no_query_once_cached(client, full_story
         client.get(full_story.get_absolute_url())
     # The furniture's one query names its columns row_kind, row_name… (newsroom/furniture.py).
     assert not [q for q in captured.captured_queries if '"row_kind"' in q["sql"]]
+
+
+def test_a_section_page_marks_its_own_section_current_and_no_other_page_does(client):
+    make_section("News")
+    make_section("Analysis")
+    make_article("Roadmap signed", section=Section.objects.get(slug="news"))
+    current = re.compile(r'<a href="([^"]+)" aria-current="page">')
+    for _ in range(2):  # rendered, then kept
+        assert current.findall(html_of(client, "/section/news/")) == ["/section/news/"]
+        assert current.findall(html_of(client, "/section/analysis/")) == ["/section/analysis/"]
+        assert current.findall(html_of(client, "/")) == []
+
+
+def test_a_section_renamed_in_the_admin_is_renamed_in_the_navigation_at_once(
+    client, admin_client, full_story
+):
+    section = full_story.section
+    assert f">{section.name}</a></li>" in html_of(client, "/")
+    response = admin_client.post(
+        reverse("admin:articles_section_change", args=[section.pk]),
+        {"name": "World news", "slug": section.slug, "description": "", "order": section.order},
+    )
+    assert response.status_code == 302
+    assert '">World news</a></li>' in html_of(client, "/")
 
 
 def test_a_new_section_is_in_the_navigation_at_once(client, full_story):
