@@ -23,10 +23,12 @@ twenty has 100 at 2,000 stories and 1,000 at 20,000, where the walk finds a
 page in 400. Either way a page is one query.
 """
 
+import functools
+
 from django.core.cache import cache
 from django.db.models import Exists, OuterRef, Subquery
 
-from .counts import CountedList
+from .counts import remembered
 from .models import Article
 
 # Up to this many stories the links are read whatever the archive's size: as
@@ -73,22 +75,31 @@ def newest_from_links(links, story="article_id"):
 
 
 class TopicStories:
-    """What a topic page's paginator pages through: `stories` (its public stories,
-    newest first), counted once for each change of its list (`name`, `keys`), each
-    page read by the plan its size calls for. `links` are the topic's link rows and
-    their column naming the story, one row per story; None for a section, whose
-    own index serves it."""
+    """What a topic page's paginator pages through: its public stories, newest
+    first, counted once for each change of its list (`name`, `keys`), each page read
+    by the plan its size calls for. `stories()` builds the walk's queryset, asked
+    for only when a page walks (building it costs a list page as much as running
+    it). `links` are the topic's link rows and their column naming the story, one
+    row per story; None for a section, whose own index serves it."""
 
     def __init__(self, stories, links, *, name: str, keys):
-        self.stories, self.links = stories, links
-        counted = stories if links is None else links_to_public_stories(*links)
-        self.counted = CountedList(stories, name=name, keys=keys, counted=counted)
+        self.build_stories, self.links = stories, links
+        self.name, self.keys = name, keys
+
+    @functools.cached_property
+    def stories(self):
+        return self.build_stories()
 
     def count(self) -> int:
         # Asked by the paginator, then by the plan: remembered for the request.
         if not hasattr(self, "_count"):
-            self._count = self.counted.count()
+            self._count = remembered(self.name, self.keys, self._count_afresh)
         return self._count
+
+    def _count_afresh(self) -> int:
+        if self.links is None:
+            return self.stories.count()
+        return links_to_public_stories(*self.links).count()
 
     def __len__(self):
         return self.count()

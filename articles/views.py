@@ -9,12 +9,13 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.views.generic import DetailView, ListView, TemplateView
+from taggit.models import Tag
 
 from . import search as search_engine
 from . import surrogates
 from .cards import Cards
 from .forms import SearchForm
-from .models import Article, FormerSlug, Section, TaggedStory, tags_in_public_stories
+from .models import Article, FormerSlug, Section, TaggedStory
 from .related import related_stories
 from .story_parts import StoryParts
 from .topic_lists import TopicStories
@@ -156,12 +157,25 @@ class TopicStoryListView(ListView):
     def stories(self, topic):
         raise NotImplementedError
 
+    # Whether a topic none of whose stories is public answers 404, as one that does
+    # not exist: told by its remembered count, not by a query of its own.
+    missing_when_empty = False
+
     def get_queryset(self):
         self.began = timezone.now()
         self.topic = self.get_topic()
-        # No DISTINCT: each topic's lookup meets a story at most once (one tag,
-        # byline or link per story and topic), and DISTINCT would sort them all.
-        return self.stories(self.topic).published().for_cards().newest_first()
+        key = self.list_key()
+        stories = TopicStories(
+            # No DISTINCT: each topic's lookup meets a story at most once (one tag,
+            # byline or link per story and topic), and DISTINCT would sort them all.
+            lambda: self.stories(self.topic).published().for_cards().newest_first(),
+            self.topic_links(self.topic),
+            name=key,
+            keys={key},
+        )
+        if self.missing_when_empty and not stories.count():
+            raise Http404("No public story has this topic.")
+        return stories
 
     def list_key(self) -> str:
         """The surrogate key of the topic's list: purged when a story joins or leaves it."""
@@ -183,11 +197,6 @@ class TopicStoryListView(ListView):
         every topic's count (articles/topic_lists.py); None for a section, whose own
         index serves both."""
         return None
-
-    def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True):
-        key = self.list_key()
-        stories = TopicStories(queryset, self.topic_links(self.topic), name=key, keys={key})
-        return super().get_paginator(stories, per_page, orphans, allow_empty_first_page)
 
     def describe(self, topic) -> str:
         """The page in a sentence, for search engines and social cards."""
@@ -230,8 +239,10 @@ class TagView(TopicStoryListView):
     template_name = "articles/tag_detail.html"
     topic_kind = "tag"
 
+    missing_when_empty = True
+
     def get_topic(self):
-        return get_object_or_404(tags_in_public_stories(), slug=self.kwargs["slug"])
+        return get_object_or_404(Tag, slug=self.kwargs["slug"])
 
     def stories(self, tag):
         return Article.objects.filter(tags=tag)

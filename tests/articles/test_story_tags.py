@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 from taggit.models import Tag
 
-from articles import search
+from articles import search, workflow
 from articles.models import Article, TaggedStory
 from tests.factories import make_article, make_editor, make_image
 
@@ -53,6 +53,24 @@ def test_a_tag_only_on_a_picture_has_no_page(client):
     make_image("Parade").tags.set(["parade"])
 
     assert client.get("/tag/parade/").status_code == 404
+
+
+def test_a_tag_whose_only_public_story_is_withdrawn_loses_its_page_at_once(client, editor):
+    story = make_article("Lions in the desert", tags=["Exercise African Lion"])
+    assert client.get("/tag/exercise-african-lion/").status_code == 200
+
+    workflow.withdraw(story, by=editor, reason="Legal reasons.")
+
+    assert client.get("/tag/exercise-african-lion/").status_code == 404
+
+
+def test_a_tag_gets_its_page_once_its_first_story_is_published(client, editor):
+    story = make_article("Lions in the desert", status="draft", tags=["Exercise African Lion"])
+    assert client.get("/tag/exercise-african-lion/").status_code == 404
+
+    workflow.publish(story, by=editor)
+
+    assert headlines_on(client, "/tag/exercise-african-lion/") == {"Lions in the desert"}
 
 
 def test_removing_a_tag_from_a_story_takes_it_off_the_tag_page(client, roadmap_stories):
