@@ -57,6 +57,42 @@ def remembered(name: str, keys, compute):
     return value
 
 
+class Remembered:
+    """What is made of one list (its count, the ids of its first pages), kept under
+    `name` with the list's surrogate `keys` as one entry: checked against purges
+    once, in one query, whichever parts a view asks for; a part not yet kept is
+    computed and added (`get`). Parts computed later than the entry began are as
+    current as it is: nothing they depend on was purged since it began."""
+
+    def __init__(self, name: str, keys):
+        self.cache_key = f"list:{VERSION}:{name}"
+        self.keys = frozenset(keys)
+        self.entry = None
+
+    def _current(self) -> Entry:
+        if self.entry is None:
+            now = timezone.now()
+            entry = cache.get(self.cache_key)
+            if entry is None or entry.keys != self.keys or not _is_current(entry, now):
+                entry = Entry({}, started=now, keys=self.keys, until=surrogates.next_change())
+            self.entry = entry
+        return self.entry
+
+    def get(self, part, compute):
+        """The kept `part`, or `compute()`'s value, kept from now on."""
+        values = self._current().value
+        if part not in values:
+            self.keep(part, compute())
+        return values[part]
+
+    def kept(self, part, default=None):
+        return self._current().value.get(part, default)
+
+    def keep(self, part, value) -> None:
+        self._current().value[part] = value
+        cache.set(self.cache_key, self.entry, SECONDS)
+
+
 class CountedList:
     """A queryset to page through whose length is the remembered count of `counted`
     (default: the queryset itself) under `name` and `keys`."""

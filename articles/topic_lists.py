@@ -28,7 +28,7 @@ import functools
 from django.core.cache import cache
 from django.db.models import Exists, OuterRef, Subquery
 
-from .counts import remembered
+from .counts import Remembered
 from .models import Article
 
 # Up to this many stories the links are read whatever the archive's size: as
@@ -36,6 +36,9 @@ from .models import Article
 FEW = 200
 ARCHIVE_KEY = "topic-lists:archive-size"
 ARCHIVE_SECONDS = 10 * 60
+# The ids of a topic's pages up to this story are kept with its count: the pages
+# readers visit; a crawler's walk through the rest is not worth keeping.
+REMEMBERED_STORIES = 200
 
 
 def reads_from_links(count: int, last: int) -> bool:
@@ -76,25 +79,24 @@ def newest_from_links(links, story="article_id"):
 
 class TopicStories:
     """What a topic page's paginator pages through: its public stories, newest
-    first, counted once for each change of its list (`name`, `keys`), each page read
-    by the plan its size calls for. `stories()` builds the walk's queryset, asked
-    for only when a page walks (building it costs a list page as much as running
-    it). `links` are the topic's link rows and their column naming the story, one
-    row per story; None for a section, whose own index serves it."""
+    first. Its count and the ids of its first pages are kept as one entry, for each
+    change of its list (`name`, `keys`: `counts.Remembered`); a page's ids are
+    found by the plan the topic's size calls for, its stories then read by primary
+    key. `stories()` builds the walk's queryset, asked for only when a page walks
+    (building it costs a page as much as running it). `links` are the topic's link
+    rows and their column naming the story, one row per story; None for a
+    section, whose own index serves it."""
 
     def __init__(self, stories, links, *, name: str, keys):
         self.build_stories, self.links = stories, links
-        self.name, self.keys = name, keys
+        self.remembered = Remembered(name, keys)
 
     @functools.cached_property
     def stories(self):
         return self.build_stories()
 
     def count(self) -> int:
-        # Asked by the paginator, then by the plan: remembered for the request.
-        if not hasattr(self, "_count"):
-            self._count = remembered(self.name, self.keys, self._count_afresh)
-        return self._count
+        return self.remembered.get("count", self._count_afresh)
 
     def _count_afresh(self) -> int:
         if self.links is None:
@@ -105,11 +107,30 @@ class TopicStories:
         return self.count()
 
     def __getitem__(self, page):
-        last = page.stop if isinstance(page, slice) and page.stop else self.count()
-        if self.links is None or not reads_from_links(self.count(), last):
-            return self.stories[page]
+        if not isinstance(page, slice) or page.step is not None:
+            raise TypeError("TopicStories is read a page at a time, by a slice")
+        start, stop = page.start or 0, page.stop if page.stop is not None else self.count()
+        part = ("page", start, stop)
+        ids = self.remembered.kept(part)
+        if ids is None:
+            stories = self._read(start, stop)
+            if stop <= REMEMBERED_STORIES:
+                self.remembered.keep(part, [story.pk for story in stories])
+            return stories
+        # By primary key, and the visibility rule on the rows: in SQL, SQLite walks
+        # the public stories' index instead. A story may have left since its ids
+        # were kept only by a change that purges the list, or at a scheduled change
+        # the entry does not outlive; the rule holds the page to it regardless.
+        rows = Article.objects.for_cards().filter(pk__in=ids).order_by()
+        shown = {story.pk: story for story in rows if story.is_published()}
+        return [shown[pk] for pk in ids if pk in shown]
+
+    def _read(self, start, stop) -> list:
+        """The page's stories by the plan the topic's size calls for: one query."""
+        if self.links is None or not reads_from_links(self.count(), stop):
+            return list(self.stories[start:stop])
         # The page's ids from the links, already held to the visibility rule; the
         # stories then by primary key, with none of the public lists' conditions
         # that would have SQLite walk their index.
-        ids = newest_from_links(*self.links)[page]
+        ids = newest_from_links(*self.links)[start:stop]
         return list(Article.objects.for_cards().filter(pk__in=ids).order_by("-published_at", "-pk"))

@@ -113,6 +113,52 @@ def test_a_story_moved_to_another_section_leaves_the_old_sections_count(
     assert pages_of(client, "/section/analysis/") == 1
 
 
+# --- The first pages' stories, kept with the count (articles/counts.Remembered) -------
+
+
+def first_page(client, url) -> list[str]:
+    return [story.headline for story in client.get(url).context["articles"]]
+
+
+@pytest.mark.parametrize("url", ["/tag/okapi/", "/section/news/"])
+def test_a_lists_second_view_reads_its_stories_by_primary_key_alone(
+    client, twenty_okapi_stories, url
+):
+    shown = first_page(client, url)
+    with CaptureQueriesContext(connection) as second:
+        assert first_page(client, url) == shown
+    stories = [
+        q["sql"] for q in second.captured_queries if '"articles_article"."headline"' in q["sql"]
+    ]
+    assert len(stories) == 1
+    assert '"articles_taggedstory"' not in stories[0] and "LIMIT" not in stories[0]
+
+
+@pytest.mark.parametrize("url", ["/tag/okapi/", "/section/news/"])
+def test_a_story_published_through_the_workflow_leads_the_first_page_at_once(
+    client, twenty_okapi_stories, news, url
+):
+    assert "Okapi 21" not in first_page(client, url)
+    draft = story_in("draft", headline="Okapi 21", section=news, tags=["okapi"])
+    workflow.publish(draft, by=make_editor())
+    assert first_page(client, url)[0] == "Okapi 21"
+
+
+def test_a_withdrawn_story_leaves_the_first_page_at_once(client, twenty_okapi_stories):
+    newest = twenty_okapi_stories[-1]
+    assert first_page(client, "/tag/okapi/")[0] == newest.headline
+    workflow.withdraw(newest, by=make_editor(), reason="Published in error.")
+    assert newest.headline not in first_page(client, "/tag/okapi/")
+
+
+def test_a_scheduled_story_leads_the_first_page_once_it_is_due(client, twenty_okapi_stories, news):
+    due = timezone.now() + timedelta(seconds=30)
+    make_article("Okapi 21", section=news, tags=["okapi"], published_at=due)
+    assert "Okapi 21" not in first_page(client, "/tag/okapi/")
+    with mock.patch("django.utils.timezone.now", return_value=due + timedelta(seconds=1)):
+        assert first_page(client, "/tag/okapi/")[0] == "Okapi 21"
+
+
 # --- Read by the plan the topic's size calls for (articles/topic_lists.py) -------------
 
 
