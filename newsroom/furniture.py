@@ -39,7 +39,7 @@ from people.models import Organisation
 # fallback format (JPEG or PNG: sorted before WebP), else the cleaned original.
 FOOTER_LOGO_SPECS = ("w320.jpg", "w320.png")
 
-CACHE_KEY = "newsroom:furniture:2"
+CACHE_KEY = "newsroom:furniture:3"
 # Whether a partner links to its page also changes with the clock (a scheduled
 # story about it going live, with nothing saved): the cache forgets it by then.
 CACHE_TIMEOUT = 5 * 60
@@ -85,12 +85,16 @@ class SiteFurniture:
         self.path = path
 
     @cached_property
-    def _kept(self) -> tuple[str, list]:
+    def _kept(self) -> tuple[str, list, frozenset]:
         kept = cache.get(CACHE_KEY)
         if kept is None:
             rows = self._load()
             version = hashlib.blake2b(repr(rows).encode(), digest_size=8).hexdigest()
-            kept = (version, rows)
+            # The sections' addresses, for `current_section` on every page.
+            addresses = frozenset(
+                reverse("articles:section", args=[row[2]]) for row in rows if row[0] == "section"
+            )
+            kept = (version, rows, addresses)
             cache.set(CACHE_KEY, kept, CACHE_TIMEOUT)
         return kept
 
@@ -106,7 +110,7 @@ class SiteFurniture:
     @cached_property
     def current_section(self) -> str:
         """The URL of the section whose page this is, or ""."""
-        return next((s.url for s in self.sections if s.url == self.path), "")
+        return self.path if self.path in self._kept[2] else ""
 
     def _load(self):
         sections = Section.objects.annotate(
