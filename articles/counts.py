@@ -46,15 +46,7 @@ def _is_current(entry: Entry, now: datetime) -> bool:
 def remembered(name: str, keys, compute):
     """`compute()`, a count or what is made of counts of the lists whose pages carry
     the surrogate `keys`, computed again only once one of `keys` was purged."""
-    cache_key = f"count:{VERSION}:{name}"
-    now = timezone.now()
-    entry = cache.get(cache_key)
-    if entry is not None and _is_current(entry, now):
-        return entry.value
-    value = compute()
-    entry = Entry(value, started=now, keys=frozenset(keys), until=surrogates.next_change())
-    cache.set(cache_key, entry, SECONDS)
-    return value
+    return Remembered(name, keys).get("value", compute)
 
 
 class Remembered:
