@@ -559,8 +559,10 @@ def page_urls(seed):
         "section": seed.section.get_absolute_url(),
         "tag": reverse("articles:tag", args=[TAG]),
         "author": author.get_absolute_url(),
-        "person": biggest(Person.objects.not_authors()).get_absolute_url(),
-        "organisation": biggest(Organisation.objects.all()).get_absolute_url(),
+        # Of those with a picture: the page in its richest form, and the same form at
+        # every size (a tie among the busiest may fall either way).
+        "person": biggest(Person.objects.not_authors().exclude(photo=None)).get_absolute_url(),
+        "organisation": biggest(Organisation.objects.exclude(logo=None)).get_absolute_url(),
         "country": biggest(Country.objects.all()).get_absolute_url(),
         "search": f"{reverse('articles:search')}?q={SEARCH_QUERY.replace(' ', '+')}",
         "rss": reverse("articles:feed-site-rss"),

@@ -32,6 +32,7 @@ def load_settings(**env):
         "'CACHE_OPTIONS': s.CACHES['default'].get('OPTIONS', {}),"
         "'CONN_MAX_AGE': s.DATABASES['default']['CONN_MAX_AGE'],"
         "'CONN_HEALTH_CHECKS': s.DATABASES['default']['CONN_HEALTH_CHECKS'],"
+        "'DATABASE_OPTIONS': s.DATABASES['default'].get('OPTIONS', {}),"
         "'REQUIRE_2FA': s.NEWSROOM_REQUIRE_2FA}))"
     )
     return subprocess.run(
@@ -105,6 +106,24 @@ def test_workers_keep_their_database_connection_and_check_it_before_reuse():
 def test_keeping_connections_can_be_turned_off():
     settings = json.loads(load_settings(DJANGO_DEBUG="1", DATABASE_CONN_MAX_AGE="0").stdout)
     assert settings["CONN_MAX_AGE"] == 0
+
+
+def test_postgresql_prepares_the_statements_a_connection_runs_again_and_again():
+    settings = json.loads(
+        load_settings(DJANGO_DEBUG="1", DATABASE_URL="postgres://newsroom@db/newsroom").stdout
+    )
+    assert settings["DATABASE_OPTIONS"] == {"server_side_binding": True, "prepare_threshold": 5}
+
+
+def test_a_pooler_without_prepared_statements_can_have_them_turned_off():
+    settings = json.loads(
+        load_settings(
+            DJANGO_DEBUG="1",
+            DATABASE_URL="postgres://newsroom@pgbouncer/newsroom",
+            DATABASE_PREPARED_STATEMENTS="0",
+        ).stdout
+    )
+    assert settings["DATABASE_OPTIONS"] == {}
 
 
 @pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="REDIS_URL is not set")
