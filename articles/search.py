@@ -34,6 +34,7 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from newsroom.queries import planned_each_time
 from people.models import Person
 
 from .models import Article, Byline, SearchDocument
@@ -386,7 +387,7 @@ class Results:
             f"(({points}) + ts_rank(articles_searchdocument.vector, "
             f"plainto_tsquery('{PG_CONFIG}', %s))) * {recency}"
         )
-        with connection.cursor() as cursor:
+        with planned_each_time(), connection.cursor() as cursor:
             cursor.execute(
                 f"WITH newest AS MATERIALIZED ({newest_sql}) "
                 "SELECT newest.found_id, scored.score FROM newest CROSS JOIN LATERAL "
