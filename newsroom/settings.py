@@ -211,7 +211,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # takes the write lock when it begins, waiting for it (Django's advice), instead
     # of failing with "database is locked" when a reader turns writer.
     DATABASES["default"].setdefault("OPTIONS", {})["transaction_mode"] = "IMMEDIATE"
-elif env_bool("DATABASE_PREPARED_STATEMENTS", default=True):
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
+    "DATABASE_PREPARED_STATEMENTS", default=True
+):
     # Parameters travel apart from the SQL, so psycopg prepares a statement once
     # it has run five times on this connection and PostgreSQL stops planning it
     # again: a page's queries are the same few, over and over. A pooler in

@@ -126,6 +126,13 @@ def test_a_pooler_without_prepared_statements_can_have_them_turned_off():
     assert settings["DATABASE_OPTIONS"] == {}
 
 
+def test_only_postgresql_is_asked_to_prepare_statements():
+    settings = json.loads(
+        load_settings(DJANGO_DEBUG="1", DATABASE_URL="mysql://newsroom@db/newsroom").stdout
+    )
+    assert settings["DATABASE_OPTIONS"] == {}
+
+
 @pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="REDIS_URL is not set")
 def test_the_cache_round_trips_through_redis():
     cache.set("newsroom-settings-test", {"story": 1}, 30)
