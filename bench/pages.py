@@ -1544,7 +1544,7 @@ def print_run(run):
                 load = page["load"][mode]
                 row += [load["rps"], load["p50_ms"], load["p99_ms"]]
             runs = [page["load"]["keep-alive"], page["load"]["close"]]
-            row.append(max(run.get("max_ms", 0) for run in runs))
+            row.append(max(run["max_ms"] for run in runs))
             row.append(int(sum(run["errors"] for run in runs)))
         rows.append(row)
     table(headers, rows)
